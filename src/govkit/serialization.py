@@ -1,0 +1,223 @@
+"""One cattrs converter for every govkit type, and JSON helpers.
+
+Wire forms:
+
+* aware ``datetime``: ISO 8601 with its UTC offset; when the zone is an IANA
+  zone its name follows in brackets (RFC 9557), so the zone survives a round
+  trip: ``2026-11-23T10:00:00+08:00[Asia/Shanghai]``. Naive datetimes are
+  refused both ways.
+* ``date``: ``YYYY-MM-DD``.
+* ``Decimal``: a string (``"0.1"``), never a float.
+* durations: ``timedelta`` as ISO 8601 elapsed time in hours (``PT24H``),
+  ``BusinessHours`` as ``"8 business hours"``, ``BusinessDays`` as
+  ``"5 business days"`` (see :func:`govkit.calendar.parse_duration`).
+* enums: by value.
+
+Loading refuses unknown fields and reports every bad field with its path in
+one :class:`~govkit.errors.DeserializationError`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import cattrs
+
+from govkit._time import require_aware, zone
+from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Duration
+from govkit.calendar._durations import format_duration, parse_duration
+from govkit.errors import (
+    DeserializationError,
+    FieldError,
+    GovkitError,
+    InvalidDefinitionError,
+)
+
+__all__ = ["canonical_json", "from_json", "make_converter", "structure", "to_json", "unstructure"]
+
+T = TypeVar("T")
+
+
+def _datetime_out(value: datetime) -> str:
+    moment = require_aware(value, "datetime")
+    text = moment.isoformat()
+    if isinstance(moment.tzinfo, ZoneInfo):
+        text += f"[{moment.tzinfo.key}]"
+    return text
+
+
+def _datetime_in(value: Any, _type: type) -> datetime:
+    if isinstance(value, datetime):
+        return require_aware(value, "datetime")
+    if not isinstance(value, str):
+        raise InvalidDefinitionError("datetime", "an ISO 8601 string with an offset", value)
+    text, _, zone_name = value.partition("[")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidDefinitionError(
+            "datetime", "an ISO 8601 string with an offset", value
+        ) from None
+    moment = require_aware(moment, "datetime")
+    if zone_name:
+        tz = zone(zone_name.rstrip("]"), "datetime")
+        return moment.astimezone(tz)
+    return moment
+
+
+def _date_in(value: Any, _type: type) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise InvalidDefinitionError("date", "a date 'YYYY-MM-DD'", value)
+
+
+def _decimal_in(value: Any, _type: type) -> Decimal:
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return number
+    raise InvalidDefinitionError("decimal", "a decimal number written as a string", value)
+
+
+def _duration_in(kind: type | None) -> Any:
+    def structure(value: Any, _type: type) -> Duration:
+        duration = parse_duration(value)
+        if kind is not None and not isinstance(duration, kind):
+            raise InvalidDefinitionError("duration", f"a {kind.__name__} duration", value)
+        return duration
+
+    return structure
+
+
+def _calendar_out(calendar: BusinessCalendar) -> dict[str, Any]:
+    return {
+        "name": calendar.name,
+        "timezone": calendar.timezone,
+        "hours": {day: [list(pair) for pair in spans] for day, spans in calendar.hours},
+        "holidays": [d.isoformat() for d in calendar.holidays],
+        "workdays": [d.isoformat() for d in calendar.workdays],
+        "workday_hours": {
+            d.isoformat(): [list(pair) for pair in spans] for d, spans in calendar.workday_hours
+        },
+        "valid_from": calendar.valid_from.isoformat(),
+        "valid_until": calendar.valid_until.isoformat(),
+    }
+
+
+_CALENDAR_KEYS = frozenset(
+    {"name", "timezone", "hours", "holidays", "workdays", "workday_hours"}
+    | {"valid_from", "valid_until"}
+)
+
+
+def _calendar_in(value: Any, _type: type) -> BusinessCalendar:
+    if not isinstance(value, dict):
+        raise InvalidDefinitionError("calendar", "an object", value)
+    unknown = sorted(set(value) - _CALENDAR_KEYS)
+    if unknown:
+        raise InvalidDefinitionError(unknown[0], "no such field on BusinessCalendar", unknown[0])
+    return BusinessCalendar(**value)
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the converter that knows every govkit type.
+
+    >>> from datetime import timedelta
+    >>> make_converter().unstructure(timedelta(hours=24))
+    'PT24H'
+    """
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_unstructure_hook(datetime, _datetime_out)
+    converter.register_structure_hook(datetime, _datetime_in)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_structure_hook(date, _date_in)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(Decimal, _decimal_in)
+    for kind in (timedelta, BusinessHours, BusinessDays):
+        converter.register_unstructure_hook(kind, format_duration)
+        converter.register_structure_hook(kind, _duration_in(kind))
+    converter.register_unstructure_hook(Duration, format_duration)
+    converter.register_structure_hook(Duration, _duration_in(None))
+    converter.register_unstructure_hook(BusinessCalendar, _calendar_out)
+    converter.register_structure_hook(BusinessCalendar, _calendar_in)
+    return converter
+
+
+@lru_cache(maxsize=1)
+def _default() -> cattrs.Converter:
+    return make_converter()
+
+
+def unstructure(obj: object, *, converter: cattrs.Converter | None = None) -> Any:
+    """Turn a govkit object into plain JSON-compatible data."""
+    return (converter or _default()).unstructure(obj)
+
+
+def _field_errors(exc: BaseException) -> list[FieldError]:
+    if isinstance(exc, cattrs.BaseValidationError):
+        errors = []
+        for message in cattrs.transform_error(exc, path="$", format_exception=_describe):
+            text, _, path = message.rpartition(" @ ")
+            errors.append(FieldError(path=path or "$", message=text or message))
+        return errors
+    if isinstance(exc, InvalidDefinitionError):
+        return [FieldError(path=f"$.{exc.field}", message=str(exc))]
+    return [FieldError(path="$", message=str(exc))]
+
+
+def _describe(exc: BaseException, _type: Any) -> str:
+    if isinstance(exc, GovkitError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def structure(data: Any, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
+    """Build a ``cls`` from plain data, or raise one error listing every bad field.
+
+    Raises:
+        DeserializationError: with one :class:`~govkit.errors.FieldError` per bad field.
+    """
+    try:
+        return (converter or _default()).structure(data, cls)
+    except (cattrs.BaseValidationError, GovkitError, ValueError, TypeError) as exc:
+        raise DeserializationError(getattr(cls, "__name__", str(cls)), _field_errors(exc)) from exc
+
+
+def to_json(obj: object, *, converter: cattrs.Converter | None = None) -> str:
+    """Serialize a govkit object to a JSON string (UTF-8, keys in definition order)."""
+    return json.dumps(unstructure(obj, converter=converter), ensure_ascii=False)
+
+
+def from_json(text: str, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
+    """Load a ``cls`` from a JSON string.
+
+    Raises:
+        DeserializationError: the text is not JSON, or fields are missing, unknown or invalid.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        name = getattr(cls, "__name__", str(cls))
+        raise DeserializationError(name, [FieldError("$", f"not JSON: {exc}")]) from exc
+    return structure(data, cls, converter=converter)
+
+
+def canonical_json(data: Any) -> str:
+    """The canonical JSON text of plain data: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
