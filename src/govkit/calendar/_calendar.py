@@ -202,6 +202,9 @@ class BusinessCalendar:
             object.__setattr__(self, "_index", index)
         return index
 
+    def _before_horizon(self) -> date:
+        return self.valid_from - timedelta(days=1)
+
     def _horizon_error(self, needed: date) -> HorizonError:
         return HorizonError(needed, self.valid_from, self.valid_until)
 
@@ -210,7 +213,12 @@ class BusinessCalendar:
         us = (moment - _EPOCH) // _ONE_US
         index = self._idx()
         if us < index.first_instant or us > index.last_instant:
-            raise self._horizon_error(moment.astimezone(self._tz).date())
+            local = moment.astimezone(self._tz).date()
+            if us < index.first_instant:
+                # Before the first known instant: that includes the tail of an
+                # overnight shift begun the evening before valid_from.
+                local = min(local, self._before_horizon())
+            raise self._horizon_error(local)
         return us
 
     def _datetime(self, us: int) -> datetime:
@@ -327,7 +335,7 @@ class BusinessCalendar:
         if n == 0:
             return _date(day, "day")
         index = self._idx()
-        beyond = self.valid_until + timedelta(days=1) if n > 0 else self.valid_from
+        beyond = self.valid_until + timedelta(days=1) if n > 0 else self._before_horizon()
         result = self._day_beyond(index, index.rank[offset + 1] + n - 1, beyond)
         return date.fromordinal(index.day0 + result)
 

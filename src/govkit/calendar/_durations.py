@@ -193,7 +193,9 @@ def format_duration(duration: Duration) -> str:
     '1 business hour'
     """
     if isinstance(duration, BusinessHours):
-        number = format(duration.hours.normalize(), "f")
+        number = format(duration.hours, "f")
+        if "." in number:  # strip trailing zeros without normalize()'s 28-digit rounding
+            number = number.rstrip("0").rstrip(".")
         return f"{number} business hour{'' if duration.hours == 1 else 's'}"
     if isinstance(duration, BusinessDays):
         return f"{duration.days} business day{'' if duration.days == 1 else 's'}"

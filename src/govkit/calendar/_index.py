@@ -174,5 +174,6 @@ def build_index(
         offset_today, offset_next = offset_next, offset_after
         offset_after = offset_us(ordinal + 3)
     first_instant = convert(first, max_spill_minutes)
-    last_instant = convert(last + 1, 0)
+    # The last day's overnight hours are known to their end.
+    last_instant = max(convert(last + 1, 0), ends[-1] if ends else 0)
     return CalendarIndex(first, starts, ends, close, first_instant, last_instant)
