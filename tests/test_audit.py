@@ -12,7 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govkit.audit import GENESIS, AuditLog, Event
-from govkit.errors import AuditIntegrityError, DeserializationError, NaiveDatetimeError
+from govkit.errors import (
+    AuditIntegrityError,
+    DeserializationError,
+    InvalidDefinitionError,
+    NaiveDatetimeError,
+)
 
 T0 = datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -127,8 +132,9 @@ def test_event_refuses_naive_time_and_non_json_data() -> None:
     """Events need an aware instant and plain JSON data; the caller's dict is copied."""
     with pytest.raises(NaiveDatetimeError):
         Event(actor="li", action="x", subject="s", at=datetime(2026, 11, 23, 10))
-    with pytest.raises(TypeError):
+    with pytest.raises(InvalidDefinitionError) as caught:
         Event(actor="li", action="x", subject="s", at=T0, data={"when": T0})
+    assert caught.value.field == "data"
     data: dict[str, object] = {"n": 1}
     event = Event(actor="li", action="x", subject="s", at=T0, data=data)
     data["n"] = 2
@@ -138,7 +144,7 @@ def test_event_refuses_naive_time_and_non_json_data() -> None:
 def test_append_refuses_non_events() -> None:
     """Only events go into the log; a refused append changes nothing."""
     log = _log(1)
-    with pytest.raises(TypeError):
+    with pytest.raises(InvalidDefinitionError):
         log.append("not an event")  # type: ignore[arg-type]  # deliberately wrong type
     assert len(log) == 1
     log.verify()

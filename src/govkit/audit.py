@@ -31,7 +31,12 @@ from typing import Any
 import attrs
 
 from govkit._time import require_aware
-from govkit.errors import AuditIntegrityError, DeserializationError, FieldError
+from govkit.errors import (
+    AuditIntegrityError,
+    DeserializationError,
+    FieldError,
+    InvalidDefinitionError,
+)
 from govkit.serialization import canonical_json, structure, unstructure
 
 __all__ = ["GENESIS", "AuditEntry", "AuditLog", "Event"]
@@ -45,13 +50,14 @@ def _aware(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
 
 
 def _plain(value: object) -> dict[str, Any]:
+    expected = "a mapping of plain JSON values (str, int, float, bool, None, lists, objects)"
     if not isinstance(value, Mapping):
-        raise TypeError(f"data: expected a mapping of plain JSON values, got {value!r}")
+        raise InvalidDefinitionError("data", expected, value)
     try:
-        # Round-tripping through JSON both checks and freezes the shape.
-        data: dict[str, Any] = json.loads(json.dumps(dict(value)))
+        # Round-tripping through JSON both checks and copies the shape.
+        data: dict[str, Any] = json.loads(json.dumps(dict(value), allow_nan=False))
     except (TypeError, ValueError):
-        raise TypeError(f"data: expected plain JSON values, got {value!r}") from None
+        raise InvalidDefinitionError("data", expected, value) from None
     return data
 
 
@@ -111,7 +117,7 @@ class AuditLog:
     def append(self, event: Event) -> AuditEntry:
         """Add ``event`` at the end of the chain and return its entry."""
         if not isinstance(event, Event):
-            raise TypeError(f"event: expected an Event, got {event!r}")
+            raise InvalidDefinitionError("event", "an Event", event)
         seq = len(self._entries)
         prev = self.head
         entry = AuditEntry(seq=seq, event=event, prev_hash=prev, hash=_digest(seq, prev, event))

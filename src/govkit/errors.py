@@ -72,11 +72,13 @@ class InvalidTimeError(GovkitError, ValueError):
     Attributes:
         field: The argument or field that held it.
         got: The value that arrived.
+        reason: What was expected of it.
     """
 
     def __init__(self, field: str, got: object, reason: str) -> None:
         self.field = field
         self.got = got
+        self.reason = reason
         super().__init__(f"{field}: {reason}, got {got!r}")
 
 

@@ -20,6 +20,8 @@ one :class:`~govkit.errors.DeserializationError`.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -30,12 +32,14 @@ import cattrs
 
 from govkit._time import require_aware, zone
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Duration
+from govkit.calendar._calendar import CALENDAR_FIELD_CHECKS
 from govkit.calendar._durations import format_duration, parse_duration
 from govkit.errors import (
     DeserializationError,
     FieldError,
     GovkitError,
     InvalidDefinitionError,
+    InvalidTimeError,
 )
 
 __all__ = ["canonical_json", "from_json", "make_converter", "structure", "to_json", "unstructure"]
@@ -127,10 +131,58 @@ _CALENDAR_KEYS = frozenset(
 def _calendar_in(value: Any, _type: type) -> BusinessCalendar:
     if not isinstance(value, dict):
         raise InvalidDefinitionError("calendar", "an object", value)
-    unknown = sorted(set(value) - _CALENDAR_KEYS)
-    if unknown:
-        raise InvalidDefinitionError(unknown[0], "no such field on BusinessCalendar", unknown[0])
-    return BusinessCalendar(**value)
+    errors = [
+        FieldError(f"$.{key}", "unknown field on BusinessCalendar")
+        for key in sorted(set(value) - _CALENDAR_KEYS)
+    ]
+    errors += [
+        FieldError(f"$.{key}", "required field missing")
+        for key in ("timezone", "hours")
+        if key not in value
+    ]
+    # Check each field on its own first, so that one load reports every bad field.
+    for key, check in CALENDAR_FIELD_CHECKS.items():
+        if key in value:
+            try:
+                check(value[key])
+            except (InvalidDefinitionError, InvalidTimeError) as exc:
+                errors.append(_definition_error(exc))
+    if errors:
+        raise DeserializationError("BusinessCalendar", errors)
+    try:
+        return BusinessCalendar(**value)
+    except (InvalidDefinitionError, InvalidTimeError) as exc:  # rules that span fields
+        raise DeserializationError("BusinessCalendar", [_definition_error(exc)]) from None
+
+
+def _definition_error(exc: InvalidDefinitionError | InvalidTimeError) -> FieldError:
+    return FieldError(f"$.{exc.field}", _message(exc))
+
+
+def _message(exc: InvalidDefinitionError | InvalidTimeError) -> str:
+    """The error's text without its field, which the path already names."""
+    if isinstance(exc, InvalidTimeError):
+        return f"{exc.reason}, got {exc.got!r}"
+    return f"expected {exc.expected}, got {exc.got!r}"
+
+
+def _strict(kind: type, *, also: tuple[type, ...] = ()) -> Any:
+    """A hook that accepts only values already of ``kind`` (cattrs would coerce)."""
+
+    def structure(value: Any, _type: type) -> Any:
+        if isinstance(value, bool) and kind is not bool:
+            raise InvalidDefinitionError(kind.__name__, f"a {kind.__name__}", value)
+        if isinstance(value, (kind, *also)):
+            return kind(value)
+        raise InvalidDefinitionError(kind.__name__, f"a {kind.__name__}", value)
+
+    return structure
+
+
+def _mapping_in(value: Any, _type: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        raise InvalidDefinitionError("mapping", "an object with string keys", value)
+    return dict(value)
 
 
 def make_converter() -> cattrs.Converter:
@@ -154,6 +206,11 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Duration, _duration_in(None))
     converter.register_unstructure_hook(BusinessCalendar, _calendar_out)
     converter.register_structure_hook(BusinessCalendar, _calendar_in)
+    converter.register_structure_hook(str, _strict(str))
+    converter.register_structure_hook(int, _strict(int))
+    converter.register_structure_hook(float, _strict(float, also=(int,)))
+    converter.register_structure_hook(bool, _strict(bool))
+    converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping_in)
     return converter
 
 
@@ -167,24 +224,44 @@ def unstructure(obj: object, *, converter: cattrs.Converter | None = None) -> An
     return (converter or _default()).unstructure(obj)
 
 
+_UNKNOWN = "unknown fields: "
+
+
 def _field_errors(exc: BaseException) -> list[FieldError]:
+    if isinstance(exc, DeserializationError):
+        return list(exc.errors)
     if isinstance(exc, cattrs.BaseValidationError):
         errors = []
         for message in cattrs.transform_error(exc, path="$", format_exception=_describe):
             text, _, path = message.rpartition(" @ ")
-            errors.append(FieldError(path=path or "$", message=text or message))
+            if text.startswith(_UNKNOWN):
+                names = text.removeprefix(_UNKNOWN).split(",")
+                errors += [FieldError(f"{path}.{name}", "unknown field") for name in names]
+            else:
+                errors.append(FieldError(path=path or "$", message=text or message))
         return errors
-    if isinstance(exc, InvalidDefinitionError):
-        return [FieldError(path=f"$.{exc.field}", message=str(exc))]
+    if isinstance(exc, InvalidDefinitionError | InvalidTimeError):
+        return [_definition_error(exc)]
     return [FieldError(path="$", message=str(exc))]
 
 
 def _describe(exc: BaseException, _type: Any) -> str:
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return _UNKNOWN + ",".join(sorted(exc.extra_fields))
+    if isinstance(exc, DeserializationError):
+        return "; ".join(str(e) for e in exc.errors)
+    if isinstance(exc, InvalidDefinitionError | InvalidTimeError):
+        return _message(exc)
     if isinstance(exc, GovkitError):
         return str(exc)
     if isinstance(exc, KeyError):
         return "required field missing"
     return f"{type(exc).__name__}: {exc}"
+
+
+def _type_name(cls: Any) -> str:
+    # "datetime.timedelta | govkit.calendar._durations.BusinessHours" -> "timedelta | BusinessHours"
+    return getattr(cls, "__name__", None) or re.sub(r"\b[\w.]+\.(\w+)", r"\1", str(cls))
 
 
 def structure(data: Any, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
@@ -196,7 +273,7 @@ def structure(data: Any, cls: type[T], *, converter: cattrs.Converter | None = N
     try:
         return (converter or _default()).structure(data, cls)
     except (cattrs.BaseValidationError, GovkitError, ValueError, TypeError) as exc:
-        raise DeserializationError(getattr(cls, "__name__", str(cls)), _field_errors(exc)) from exc
+        raise DeserializationError(_type_name(cls), _field_errors(exc)) from exc
 
 
 def to_json(obj: object, *, converter: cattrs.Converter | None = None) -> str:
@@ -213,8 +290,7 @@ def from_json(text: str, cls: type[T], *, converter: cattrs.Converter | None = N
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        name = getattr(cls, "__name__", str(cls))
-        raise DeserializationError(name, [FieldError("$", f"not JSON: {exc}")]) from exc
+        raise DeserializationError(_type_name(cls), [FieldError("$", f"not JSON: {exc}")]) from exc
     return structure(data, cls, converter=converter)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from govkit.calendar._hours import (
 from govkit.calendar._index import CalendarIndex, Spans, build_index
 from govkit.errors import HorizonError, InvalidDefinitionError
 
-__all__ = ["BusinessCalendar"]
+__all__ = ["CALENDAR_FIELD_CHECKS", "BusinessCalendar"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
@@ -82,6 +82,25 @@ def _day_hours(value: object) -> tuple[tuple[date, Intervals], ...]:
             )
         out[day] = format_intervals(spans)
     return tuple(sorted(out.items()))
+
+
+def _name(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidDefinitionError("name", "a text label", value)
+    return value
+
+
+CALENDAR_FIELD_CHECKS: dict[str, Callable[[object], object]] = {
+    "timezone": zone,
+    "hours": _weekly,
+    "holidays": _holidays,
+    "workdays": _workdays,
+    "workday_hours": _day_hours,
+    "valid_from": _valid_from,
+    "valid_until": _valid_until,
+    "name": _name,
+}
+"""Per-field checks, so that loaders can report every bad field at once."""
 
 
 @attrs.frozen(kw_only=True)

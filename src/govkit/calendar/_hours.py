@@ -66,13 +66,27 @@ def _minutes(pair: object, field: str) -> tuple[int, int]:
 def _check_no_overlap(spans: list[tuple[int, int]], field: str, period: int | None) -> None:
     """Refuse overlapping spans; with ``period`` the spans wrap around (a week)."""
     ordered = sorted(spans)
-    for (_a_start, a_end), (b_start, _b_end) in pairwise(ordered):
-        if b_start < a_end:
-            raise InvalidDefinitionError(field, "intervals that do not overlap", ordered)
-    if period is not None and ordered:
-        last_end = ordered[-1][1]
-        if last_end - period > ordered[0][0]:
-            raise InvalidDefinitionError(field, "intervals that do not overlap", ordered)
+    weekly = period is not None
+    for a, b in pairwise(ordered):
+        if b[0] < a[1]:
+            raise InvalidDefinitionError(
+                field, "intervals that do not overlap", _show(a, b, weekly)
+            )
+    if period is not None and ordered and ordered[-1][1] - period > ordered[0][0]:
+        clash = _show(ordered[-1], ordered[0], weekly)
+        raise InvalidDefinitionError(field, "intervals that do not overlap", clash)
+
+
+def _show(a: tuple[int, int], b: tuple[int, int], weekly: bool) -> str:
+    """Two clashing spans as people write them: 'sun 22:00-06:00 overlaps mon 05:00-09:00'."""
+
+    def one(span: tuple[int, int]) -> str:
+        midnight = span[0] - span[0] % _MINUTES_PER_DAY
+        ((start, end),) = format_intervals([(span[0] - midnight, span[1] - midnight)])
+        prefix = f"{WEEKDAYS[span[0] // _MINUTES_PER_DAY % 7]} " if weekly else ""
+        return f"{prefix}{start}-{end}"
+
+    return f"{one(a)} overlaps {one(b)}"
 
 
 def normalize_intervals(value: object, field: str) -> tuple[tuple[int, int], ...]:
