@@ -444,3 +444,34 @@ def test_last_night_shift_usable_up_to_its_close() -> None:
     assert cal.close_of_business(date(2026, 12, 31)) == datetime(2027, 1, 1, 6, tzinfo=UTC)
     assert cal.between(start, result) == timedelta(hours=2)
     assert cal.is_open(result)
+
+
+def test_microseconds_exact_far_in_the_future() -> None:
+    """Results keep every microsecond past 2242, where floats of epoch seconds no longer do."""
+    cal = BusinessCalendar(
+        timezone="Asia/Shanghai",
+        hours={"mon-fri": [("09:00", "18:00")]},
+        valid_from=date(2290, 1, 1),
+        valid_until=date(2300, 12, 31),
+    )
+    start = datetime(2295, 3, 6, 10, 42, 25, 373330, tzinfo=ZoneInfo("Asia/Shanghai"))
+    result = cal.add(start, BusinessHours(1))
+    assert result == datetime(2295, 3, 6, 11, 42, 25, 373330, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert cal.between(start, result) == timedelta(hours=1)
+
+
+def test_repeated_wall_hour_keeps_its_fold_far_in_the_future() -> None:
+    """A result in the second 01:xx of a fall-back night is the later instant, microseconds kept."""
+    berlin = ZoneInfo("Europe/Berlin")
+    cal = BusinessCalendar(
+        timezone="Europe/Berlin",
+        hours={"mon-sun": [("00:00", "24:00")]},
+        valid_from=date(2290, 1, 1),
+        valid_until=date(2290, 12, 31),
+    )
+    # 2290-10-26 is the last Sunday of October: 03:00 CEST falls back to 02:00 CET.
+    start = datetime(2290, 10, 26, 0, 30, tzinfo=berlin)
+    result = cal.add(start, BusinessHours("2.500001"))
+    assert result.fold == 1
+    assert (result.hour, result.minute, result.microsecond) == (2, 0, 3600)
+    assert cal.between(start, result) == timedelta(hours=2, minutes=30, microseconds=3600)

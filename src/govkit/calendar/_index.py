@@ -46,6 +46,8 @@ class CalendarIndex:
         "last_instant",
         "rank",
         "starts",
+        "utc_day0",
+        "utc_day_lo",
         "workdays",
     )
 
@@ -80,23 +82,58 @@ class CalendarIndex:
             rank.append(count)
         self.rank = rank
         self.workdays = workdays
+        # For each UTC day, how many intervals end by its midnight: a search
+        # for an instant then only looks among that day's few intervals.
+        self.utc_day0 = first_instant // _US_PER_DAY - 1
+        days = last_instant // _US_PER_DAY - self.utc_day0 + 2
+        lo: list[int] = []
+        k = 0
+        for day in range(days):
+            midnight = (self.utc_day0 + day) * _US_PER_DAY
+            while k < len(ends) and ends[k] <= midnight:
+                k += 1
+            lo.append(k)
+        self.utc_day_lo = lo
+
+    def _search(self, instant: int) -> int:
+        """``bisect_right(ends, instant)`` for an instant inside the horizon."""
+        day = instant // _US_PER_DAY - self.utc_day0
+        lo = self.utc_day_lo
+        return bisect_right(self.ends, instant, lo[day], lo[day + 1])
 
     def position(self, instant: int) -> int:
         """Open microseconds from the horizon's start up to ``instant``."""
-        k = bisect_right(self.ends, instant)
+        k = self._search(instant)
         if k == len(self.starts):
             return self.cum[k]
         start = self.starts[k]
         return self.cum[k] + (instant - start if instant > start else 0)
 
-    def instant_at(self, position: int) -> int:
-        """Earliest instant whose position is ``position`` (> 0, within the total)."""
-        j = bisect_left(self.cum, position) - 1
-        return self.starts[j] + (position - self.cum[j])
+    def advance(self, instant: int, amount: int) -> int | None:
+        """Earliest instant with ``amount`` (> 0) open microseconds since ``instant``.
+
+        ``None`` when the horizon ends first.
+        """
+        cum = self.cum
+        j = self._search(instant)
+        if j == len(self.starts):
+            return None
+        start = self.starts[j]
+        target = cum[j] + (instant - start if instant > start else 0) + amount
+        if target > cum[-1]:
+            return None
+        # Short amounts end within a few intervals: step there before
+        # falling back to a binary search, so cost never grows with the span.
+        limit = min(j + 4, len(cum) - 2)
+        while j < limit and cum[j + 1] < target:
+            j += 1
+        if cum[j + 1] < target:
+            j = bisect_left(cum, target, j + 1) - 1
+        return self.starts[j] + (target - cum[j])
 
     def next_open(self, instant: int) -> int | None:
         """``instant`` if open, else the next opening; ``None`` past the last one."""
-        k = bisect_right(self.ends, instant)
+        k = self._search(instant)
         if k == len(self.starts):
             return None
         start = self.starts[k]
