@@ -10,7 +10,8 @@ Wire forms:
 * ``Decimal``: a string (``"0.1"``), never a float.
 * durations: ``timedelta`` as ISO 8601 elapsed time in hours (``PT24H``),
   ``BusinessHours`` as ``"8 business hours"``, ``BusinessDays`` as
-  ``"5 business days"`` (see :func:`govkit.calendar.parse_duration`).
+  ``"5 business days"``, ``Period`` as ``"1 year 6 months"`` (see
+  :func:`govkit.calendar.parse_duration`).
 * enums: by value.
 
 Loading refuses unknown fields and reports every bad field with its path in
@@ -31,7 +32,7 @@ from zoneinfo import ZoneInfo
 import cattrs
 
 from govkit._time import require_aware, zone
-from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Duration
+from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Duration, Period
 from govkit.calendar._calendar import CALENDAR_FIELD_CHECKS
 from govkit.calendar._durations import format_duration, parse_duration
 from govkit.errors import (
@@ -199,7 +200,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(date, _date_in)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _decimal_in)
-    for kind in (timedelta, BusinessHours, BusinessDays):
+    for kind in (timedelta, BusinessHours, BusinessDays, Period):
         converter.register_unstructure_hook(kind, format_duration)
         converter.register_structure_hook(kind, _duration_in(kind))
     converter.register_unstructure_hook(Duration, format_duration)

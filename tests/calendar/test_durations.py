@@ -15,6 +15,7 @@ from govkit.calendar import (
     BusinessDays,
     BusinessHours,
     Duration,
+    Period,
     format_duration,
     parse_duration,
 )
@@ -73,9 +74,10 @@ def test_format_duration_examples(duration: Duration, text: str) -> None:
 
 
 REFUSED = [
-    "P1Y",
-    "P1M",
-    "P1Y2M",
+    "P1Y1H",
+    "PT1M1Y",
+    "0 months",
+    "3 weeks",
     "",
     "   ",
     "P",
@@ -95,9 +97,31 @@ REFUSED = [
 ]
 
 
+PERIODS = [
+    ("P1Y", Period(years=1), "1 year"),
+    ("P3M", Period(months=3), "3 months"),
+    ("P1Y2M10D", Period(years=1, months=2, days=10), "1 year 2 months 10 calendar days"),
+    ("5 calendar days", Period(days=5), "5 calendar days"),
+    ("2 years 1 month", Period(years=2, months=1), "2 years 1 month"),
+]
+
+
+@pytest.mark.parametrize(("text", "period", "written"), PERIODS, ids=[t for t, _, _ in PERIODS])
+def test_periods_parse_and_format(text: str, period: Period, written: str) -> None:
+    """R-SLA-13: years and months are calendar periods, written back in words."""
+    assert parse_duration(text) == period
+    assert format_duration(period) == written
+    assert parse_duration(written) == period
+
+
+def test_plain_iso_days_stay_elapsed_time() -> None:
+    """P5D is 120 elapsed hours; calendar days are said as '5 calendar days'."""
+    assert parse_duration("P5D") == timedelta(days=5)
+
+
 @pytest.mark.parametrize("text", REFUSED)
 def test_parse_duration_refuses(text: str) -> None:
-    """Years, months, empty and malformed texts raise InvalidDefinitionError on the given field."""
+    """Empty and malformed texts raise InvalidDefinitionError on the given field."""
     with pytest.raises(InvalidDefinitionError) as info:
         parse_duration(text, field="policy.deadline")
     assert info.value.field == "policy.deadline"

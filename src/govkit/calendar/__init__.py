@@ -16,12 +16,14 @@ from govkit.calendar._durations import (
     format_duration,
     parse_duration,
 )
+from govkit.calendar._period import Period
 
 __all__ = [
     "BusinessCalendar",
     "BusinessDays",
     "BusinessHours",
     "Duration",
+    "Period",
     "format_duration",
     "parse_duration",
 ]

@@ -19,6 +19,7 @@ from govkit.calendar._hours import (
     weekly_minutes,
 )
 from govkit.calendar._index import CalendarIndex, Spans, build_index
+from govkit.calendar._period import Period
 from govkit.errors import HorizonError, InvalidDefinitionError
 
 __all__ = ["CALENDAR_FIELD_CHECKS", "BusinessCalendar"]
@@ -285,6 +286,9 @@ class BusinessCalendar:
           close; counting from a closed instant starts at the next opening.
         * ``BusinessDays(n)``: the close of business of the n-th working day
           after the start's local date (the start day is not counted).
+        * ``Period``: the close of business of the corresponding date
+          (:meth:`Period.corresponding_date` of the start's local date), or of
+          the next working day when that date is closed (Civil Code art. 203).
 
         The result is an aware datetime in the calendar's zone.
 
@@ -311,12 +315,37 @@ class BusinessCalendar:
                 return self._datetime(closing)
             rank = index.rank[offset + 1] + max(amount.days, 1) - 1
             return self._datetime(index.close[self._nth_workday(index, rank)])
+        if isinstance(amount, Period):
+            self._instant(start, "start")
+            last = amount.corresponding_date(start.astimezone(self._tz).date())
+            index = self._idx()
+            offset = self._day(last, "start")
+            if index.close[offset] < 0:
+                offset = self._nth_workday(index, index.rank[offset + 1])
+            return self._datetime(index.close[offset])
         if isinstance(amount, timedelta):
             moment = require_aware(start, "start")
             # Elapsed time is added on the UTC timeline: aware-datetime "+" in
             # Python adds wall time, which is wrong across a DST change.
             return (moment.astimezone(UTC) + amount).astimezone(self._tz)
         raise InvalidDefinitionError("amount", "a timedelta, BusinessHours or BusinessDays", amount)
+
+    def add_open_time(self, start: datetime, amount: timedelta) -> datetime:
+        """The inverse of :meth:`between`: where ``amount`` of open time after ``start`` ends.
+
+        ``between(start, add_open_time(start, x)) == x`` for every ``x >= 0``;
+        it is ``add(start, BusinessHours(...))`` for an amount already held as
+        a ``timedelta`` (as :meth:`between` returns it).
+        """
+        if not isinstance(amount, timedelta) or amount < timedelta(0):
+            raise InvalidDefinitionError("amount", "a timedelta >= 0", amount)
+        us = self._instant(start, "start")
+        if not amount:
+            return self._datetime(us)
+        end = self._idx().advance(us, amount // _ONE_US)
+        if end is None:
+            raise self._horizon_error(self.valid_until + timedelta(days=1))
+        return self._datetime(end)
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """Business time in ``[start, end)``; negative when ``end < start``.

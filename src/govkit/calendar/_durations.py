@@ -14,9 +14,11 @@ from fractions import Fraction
 
 import attrs
 
+from govkit.calendar._period import Period
 from govkit.errors import InvalidDefinitionError
 
 __all__ = ["BusinessDays", "BusinessHours", "Duration", "format_duration", "parse_duration"]
+
 
 _US_PER_HOUR = 3_600_000_000
 
@@ -101,14 +103,19 @@ class BusinessDays:
         return format_duration(self)
 
 
-Duration = timedelta | BusinessHours | BusinessDays
-"""Any amount of time govkit can add to an instant."""
+Duration = timedelta | BusinessHours | BusinessDays | Period
+"""Any amount of time govkit can add to an instant: elapsed time, open hours,
+working days or a calendar period."""
 
 _ISO = re.compile(
     r"^(?P<sign>-)?P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
     r"(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d{1,6})?)S)?)?$"
 )
 _BUSINESS = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s+business\s+(?P<unit>hours?|days?)$")
+_PERIOD_WORDS = re.compile(
+    r"^(?:(?P<y>\d+)\s+years?)?\s*(?:(?P<m>\d+)\s+months?)?\s*(?:(?P<d>\d+)\s+calendar\s+days?)?$"
+)
+_PERIOD_ISO = re.compile(r"^P(?:(?P<y>\d+)Y)?(?:(?P<m>\d+)M)?(?:(?P<d>\d+)D)?$")
 
 
 def parse_duration(text: str, *, field: str = "duration") -> Duration:
@@ -121,6 +128,9 @@ def parse_duration(text: str, *, field: str = "duration") -> Duration:
       they have no fixed length.
     * ``"8 business hours"`` (fractions allowed: ``"0.5 business hours"``).
     * ``"5 business days"`` (whole days).
+    * a calendar :class:`Period`: ``"3 months"``, ``"1 year 6 months"``,
+      ``"5 calendar days"``, or ISO 8601 with years or months (``P3M``, ``P1Y``).
+      A plain ``P5D`` is elapsed time (5 × 24 hours), not a period.
 
     >>> parse_duration("PT24H")
     datetime.timedelta(days=1)
@@ -141,10 +151,20 @@ def parse_duration(text: str, *, field: str = "duration") -> Duration:
         if "." in number:
             raise InvalidDefinitionError(field, "a whole number of business days", text)
         return BusinessDays(int(number))
+    period = _PERIOD_ISO.match(cleaned) if ("Y" in cleaned or "M" in cleaned) else None
+    period = period or (_PERIOD_WORDS.match(cleaned) if cleaned and cleaned[0].isdigit() else None)
+    if period and any(period.groupdict().values()):
+        counts = {k: int(v) for k, v in period.groupdict().items() if v is not None}
+        if not any(counts.values()):
+            raise InvalidDefinitionError(field, "a period longer than zero", text)
+        return Period(years=counts.get("y", 0), months=counts.get("m", 0), days=counts.get("d", 0))
     iso = _ISO.match(cleaned)
     if not iso or cleaned in {"P", "-P"} or cleaned.endswith("T"):
         raise InvalidDefinitionError(
-            field, "ISO 8601 'PnDTnHnMnS', 'N business hours' or 'N business days'", text
+            field,
+            "ISO 8601 'PnDTnHnMnS' or 'PnYnMnD', 'N business hours', 'N business days' "
+            "or 'N years M months D calendar days'",
+            text,
         )
     parts = {k: v for k, v in iso.groupdict().items() if k != "sign" and v is not None}
     if not parts:
@@ -199,6 +219,17 @@ def format_duration(duration: Duration) -> str:
         return f"{number} business hour{'' if duration.hours == 1 else 's'}"
     if isinstance(duration, BusinessDays):
         return f"{duration.days} business day{'' if duration.days == 1 else 's'}"
+    if isinstance(duration, Period):
+        words = [
+            f"{n} {unit}{'' if n == 1 else 's'}"
+            for n, unit in (
+                (duration.years, "year"),
+                (duration.months, "month"),
+                (duration.days, "calendar day"),
+            )
+            if n
+        ]
+        return " ".join(words)
     if isinstance(duration, timedelta):
         return _format_timedelta(duration)
     raise InvalidDefinitionError("duration", "a timedelta, BusinessHours or BusinessDays", duration)
