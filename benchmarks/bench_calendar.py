@@ -754,45 +754,56 @@ def _print_profile(profiler: Any, calls: int, top: int = 10) -> None:
         )
 
 
-def _primitive_costs(rng: random.Random, size: int, count: int) -> list[tuple[str, float]]:
-    """Median cost of the stdlib steps a govkit call is made of, on varied inputs."""
-    from bisect import bisect_right
-    from itertools import accumulate
+def _primitive_costs(
+    rng: random.Random, cal: BusinessCalendar, count: int
+) -> list[tuple[str, float]]:
+    """Median cost of the steps the govkit calls are made of, on varied inputs.
 
+    Uses the calendar's private index and helpers (``_idx``, ``_instant``,
+    ``_datetime``): this section follows the current code and must change with it.
+    """
+    from bisect import bisect_right
+
+    index = cal._idx()
     one_us = timedelta(microseconds=1)
-    # Ascending epoch-microsecond-sized ints, allocated in order like govkit's index.
-    keys = list(accumulate(rng.randrange(1, 2 * 86_400_000_000) for _ in range(size)))
-    probes = [(rng.randrange(0, keys[-1]),) for _ in range(count)]
-    fixed = [probes[0]] * count
-    moments = [(m,) for m in random_instants(rng, FIRST, LAST, count)]
+    hour_us = 3_600_000_000
+    moments = [(m,) for m in random_instants(rng, FIRST, date(2039, 12, 1), count)]
+    instants = [(_epoch_us(m),) for (m,) in moments]
+    early = [(_epoch_us(m),) for m in random_instants(rng, FIRST, date(2007, 12, 31), count)]
     micro = [(rng.randrange(0, 2**51),) for _ in range(count)]
     days = [(d,) for d in random_dates(rng, FIRST, LAST, count)]
-    until = LAST
+    ends = index.ends
     steps: list[tuple[str, Callable[..., object], Sequence[tuple[Any, ...]]]] = [
-        ("no-op call (harness floor)", lambda x: None, probes),
+        ("no-op call (harness floor)", lambda x: None, instants),
         (
-            "aware datetime -> epoch us: (dt - EPOCH) // 1us",
+            "(dt - EPOCH) // 1us: the conversion in _instant",
             lambda m: (m - EPOCH) // one_us,
             moments,
         ),
         (
-            f"bisect_right, list of {size:,} ints, random key",
-            lambda k: bisect_right(keys, k),
-            probes,
+            "cal._instant(dt, field): conversion + horizon check",
+            lambda m: cal._instant(m, "s"),
+            moments,
         ),
-        (f"bisect_right, list of {size:,} ints, same key", lambda k: bisect_right(keys, k), fixed),
-        ("timedelta(microseconds=n)", lambda u: timedelta(microseconds=u), micro),
-        ("one_us * n", lambda u: one_us * u, micro),
+        ("index.position(us): _search + open time before the instant", index.position, instants),
+        ("index._search(us): bisect_right within the instant's UTC day", index._search, instants),
         (
-            "datetime.fromtimestamp(us / 1e6, tz)",
-            lambda u: datetime.fromtimestamp(u / 1e6, TZ),
-            micro,
+            f"bisect_right(ends, us) over all {len(ends):,} ends, for comparison",
+            lambda u: bisect_right(ends, u),
+            instants,
         ),
-        ("valid_until + timedelta(days=1)", lambda d: until + timedelta(days=1), days),
-        ("date.fromordinal(d.toordinal())", lambda d: date.fromordinal(d.toordinal()), days),
+        ("index.advance(us, 8 h)", lambda u: index.advance(u, 8 * hour_us), early),
+        ("index.advance(us, 80,000 h)", lambda u: index.advance(u, 80_000 * hour_us), early),
+        ("one_us * n: the result of between", lambda u: one_us * u, micro),
+        ("cal._datetime(us): float path", cal._datetime, instants),
+        (
+            "date.fromordinal(n): the result of add_working_days",
+            date.fromordinal,
+            [(d.toordinal(),) for (d,) in days],
+        ),
     ]
     settings = Settings(
-        calls=count, budget_s=5.0, min_calls=count, warmup=100, build_reps=1, rounds=10
+        calls=count, budget_s=5.0, min_calls=count, warmup=100, build_reps=1, rounds=50
     )
     stats = time_interleaved([Contender(fn, inputs) for _, fn, inputs in steps], settings)
     return [(label, st.median_us) for (label, _, _), st in zip(steps, stats, strict=True)]
@@ -821,11 +832,9 @@ def profile(settings: Settings, rng: random.Random, cal: BusinessCalendar) -> No
         profiler.runcall(run)
         print(f"== {n:,} x {label}")
         _print_profile(profiler, n)
-    # The index holds about two intervals per working day of the horizon.
-    size = 2 * cal.working_days_between(FIRST, LAST)
     print()
-    print("Median cost of the building blocks (no profiler), varied inputs:")
-    for label, median in _primitive_costs(rng, size, min(n, 20_000)):
+    print("Median cost of the steps (no profiler), varied inputs:")
+    for label, median in _primitive_costs(rng, cal, min(n, 20_000)):
         print(f"  {median:8.2f} us  {label}")
 
 

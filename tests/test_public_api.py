@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from enum import Enum
 from types import ModuleType
 from typing import Any
 
@@ -76,8 +77,8 @@ def test_public_names_are_documented(module: ModuleType) -> None:
 def test_value_classes_are_frozen(module: ModuleType) -> None:
     """Every exported non-exception class is a frozen attrs class, unless listed as mutable."""
     for name, obj in _exports(module):
-        if not inspect.isclass(obj) or issubclass(obj, BaseException):
-            continue
+        if not inspect.isclass(obj) or issubclass(obj, BaseException | Enum):
+            continue  # exceptions are raised, not stored; enum members are immutable already
         qualified = f"{obj.__module__}.{obj.__qualname__}"
         if qualified in MUTABLE_BY_DESIGN or getattr(obj, "_is_protocol", False):
             continue

@@ -188,8 +188,13 @@ def test_calendar_round_trip(calendar: BusinessCalendar) -> None:
 
 
 def test_china_calendar_json_is_readable() -> None:
-    """The calendar's JSON keys hours by weekday and lists dates as ISO strings."""
-    data = json.loads(to_json(BusinessCalendar.china()))
+    """The official calendar is written by name; a variant keys hours by weekday, dates as ISO."""
+    assert json.loads(to_json(BusinessCalendar.china())) == "china"
+    assert from_json('"china"', BusinessCalendar) is BusinessCalendar.china()
+    variant = BusinessCalendar.china(holidays=[date(2026, 12, 31)])
+    data = json.loads(to_json(variant))
+    assert from_json(to_json(variant), BusinessCalendar) == variant
+    assert "2026-12-31" in data["holidays"]
     assert data["hours"]["mon"] == [["09:00", "12:00"], ["13:00", "18:00"]]
     assert "2026-02-14" in data["workdays"]
     assert data["valid_until"] == "2026-12-31"
@@ -197,7 +202,7 @@ def test_china_calendar_json_is_readable() -> None:
 
 def test_calendar_load_names_bad_field() -> None:
     """A calendar with an unknown field or bad hours fails naming the field."""
-    good = json.loads(to_json(BusinessCalendar.china()))
+    good = json.loads(to_json(BusinessCalendar.china(holidays=[date(2026, 12, 31)])))
     with pytest.raises(DeserializationError) as caught:
         structure({**good, "weekend": "sat"}, BusinessCalendar)
     assert caught.value.errors[0].path == "$.weekend"

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import attrs
 import cattrs
 
 from govkit._time import require_aware, zone
@@ -108,7 +109,9 @@ def _duration_in(kind: type | None) -> Any:
     return structure
 
 
-def _calendar_out(calendar: BusinessCalendar) -> dict[str, Any]:
+def _calendar_out(calendar: BusinessCalendar) -> dict[str, Any] | str:
+    if calendar == BusinessCalendar.china():
+        return "china"  # the official calendar is written by name, not copied into every file
     return {
         "name": calendar.name,
         "timezone": calendar.timezone,
@@ -130,8 +133,10 @@ _CALENDAR_KEYS = frozenset(
 
 
 def _calendar_in(value: Any, _type: type) -> BusinessCalendar:
+    if value == "china":
+        return BusinessCalendar.china()
     if not isinstance(value, dict):
-        raise InvalidDefinitionError("calendar", "an object", value)
+        raise InvalidDefinitionError("calendar", "'china' or a calendar definition object", value)
     errors = [
         FieldError(f"$.{key}", "unknown field on BusinessCalendar")
         for key in sorted(set(value) - _CALENDAR_KEYS)
@@ -186,13 +191,82 @@ def _mapping_in(value: Any, _type: Any) -> dict[str, Any]:
     return dict(value)
 
 
-def make_converter() -> cattrs.Converter:
+def _is_run(cls: Any) -> bool:
+    return isinstance(cls, type) and hasattr(cls, "__govkit_definition__")
+
+
+def _run_out(converter: cattrs.Converter, run: Any) -> dict[str, Any]:
+    """A run (e.g. an SLA clock) refers to its definition by kind, name and version."""
+    ref_field = type(run).__govkit_definition__
+    definition = getattr(run, ref_field)
+    out: dict[str, Any] = {
+        ref_field: {
+            "kind": type(definition).__name__,
+            "name": definition.name,
+            "version": definition.version,
+        }
+    }
+    for field in attrs.fields(attrs.resolve_types(type(run))):
+        if field.name != ref_field:
+            out[field.name] = converter.unstructure(getattr(run, field.name), field.type)
+    return out
+
+
+@cache
+def _run_fields(cls: type) -> type:
+    """An attrs class with ``cls``'s fields minus its definition, for structuring."""
+    attrs.resolve_types(cls)
+    ref_field = cls.__govkit_definition__  # type: ignore[attr-defined]  # _is_run checked it
+    fields = {f.name: attrs.field(type=f.type) for f in attrs.fields(cls) if f.name != ref_field}
+    return attrs.make_class(f"{cls.__name__}Fields", fields, frozen=True)
+
+
+def _run_in(
+    converter: cattrs.Converter, registry: Mapping[tuple[str, str, int], Any], data: Any, cls: type
+) -> Any:
+    ref_field = cls.__govkit_definition__  # type: ignore[attr-defined]  # _is_run checked it
+    if not isinstance(data, dict):
+        raise DeserializationError(cls.__name__, [FieldError("$", "expected an object")])
+    errors: list[FieldError] = []
+    ref = data.get(ref_field)
+    definition = None
+    if not isinstance(ref, dict) or set(ref) != {"kind", "name", "version"}:
+        errors.append(FieldError(f"$.{ref_field}", "expected {kind, name, version}"))
+    else:
+        definition = registry.get((ref["kind"], ref["name"], ref["version"]))
+        if definition is None:
+            errors.append(
+                FieldError(
+                    f"$.{ref_field}",
+                    f"unknown {ref['kind']} {ref['name']!r} version {ref['version']}: "
+                    "pass it to make_converter(definitions=...)",
+                )
+            )
+    rest = {k: v for k, v in data.items() if k != ref_field}
+    values: Any = None
+    try:
+        values = converter.structure(rest, _run_fields(cls))
+    except (cattrs.BaseValidationError, GovkitError, ValueError, TypeError) as exc:
+        errors.extend(_field_errors(exc))
+    if errors or values is None:
+        raise DeserializationError(cls.__name__, errors)
+    return cls(**{ref_field: definition}, **attrs.asdict(values, recurse=False))
+
+
+def make_converter(*, definitions: Iterable[Any] = ()) -> cattrs.Converter:
     """Build the converter that knows every govkit type.
+
+    Args:
+        definitions: Policies and other definitions that runs refer to. A run
+            (an SLA clock, for example) is written with a reference to its
+            definition (kind, name, version) instead of a copy of it, and is
+            read back against the definitions given here.
 
     >>> from datetime import timedelta
     >>> make_converter().unstructure(timedelta(hours=24))
     'PT24H'
     """
+    registry = {(type(d).__name__, d.name, d.version): d for d in definitions}
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_unstructure_hook(datetime, _datetime_out)
     converter.register_structure_hook(datetime, _datetime_in)
@@ -212,6 +286,8 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(float, _strict(float, also=(int,)))
     converter.register_structure_hook(bool, _strict(bool))
     converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping_in)
+    converter.register_unstructure_hook_func(_is_run, partial(_run_out, converter))
+    converter.register_structure_hook_func(_is_run, partial(_run_in, converter, registry))
     return converter
 
 

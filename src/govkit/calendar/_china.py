@@ -48,6 +48,30 @@ def china_calendar(
     workdays: Iterable[date],
 ) -> BusinessCalendar:
     """Build the China calendar; see :meth:`BusinessCalendar.china`."""
+    holidays, workdays = tuple(holidays), tuple(workdays)
+    if hours is None and not holidays and not workdays:
+        # The standard calendar is shared, so its index is built once per process.
+        return _standard_china(cls)
+    return _build(cls, hours=hours, holidays=holidays, workdays=workdays)
+
+
+_STANDARD: dict[type, BusinessCalendar] = {}
+
+
+def _standard_china(cls: type[BusinessCalendar]) -> BusinessCalendar:
+    calendar = _STANDARD.get(cls)
+    if calendar is None:
+        calendar = _STANDARD[cls] = _build(cls, hours=None, holidays=(), workdays=())
+    return calendar
+
+
+def _build(
+    cls: type[BusinessCalendar],
+    *,
+    hours: Mapping[str, Iterable[tuple[str, str]]] | None,
+    holidays: tuple[date, ...],
+    workdays: tuple[date, ...],
+) -> BusinessCalendar:
     rest, work, first_day, last_day = china_official_days()
     return cls(
         timezone="Asia/Shanghai",

@@ -122,13 +122,8 @@ class CalendarIndex:
         target = cum[j] + (instant - start if instant > start else 0) + amount
         if target > cum[-1]:
             return None
-        # Short amounts end within a few intervals: step there before
-        # falling back to a binary search, so cost never grows with the span.
-        limit = min(j + 4, len(cum) - 2)
-        while j < limit and cum[j + 1] < target:
-            j += 1
-        if cum[j + 1] < target:
-            j = bisect_left(cum, target, j + 1) - 1
+        # The interval where the target is reached: the last j with cum[j] < target.
+        j = bisect_left(cum, target, j + 1) - 1
         return self.starts[j] + (target - cum[j])
 
     def next_open(self, instant: int) -> int | None:
