@@ -117,11 +117,11 @@ def test_naive_datetimes_refused_both_ways() -> None:
 
 
 def test_every_bad_field_is_reported_with_its_path() -> None:
-    """One error lists all bad fields: naive time, float decimal, bad duration, unknown key."""
+    """One error lists all bad fields: naive time, bad decimal, bad duration, unknown key."""
     data = {
         "at": "2026-11-23T10:00:00",
         "day": "2026-13-01",
-        "amount": 0.1,
+        "amount": "0.1.2",
         "target": "3 fortnights",
         "priority": "urgent",
         "colour": "red",

@@ -7,7 +7,8 @@ Wire forms:
   trip: ``2026-11-23T10:00:00+08:00[Asia/Shanghai]``. Naive datetimes are
   refused both ways.
 * ``date``: ``YYYY-MM-DD``.
-* ``Decimal``: a string (``"0.1"``), never a float.
+* ``Decimal``: written as a string (``"0.1"``); read from a string, an
+  integer, or a float through its shortest repr (``0.1`` reads as ``"0.1"``).
 * durations: ``timedelta`` as ISO 8601 elapsed time in hours (``PT24H``),
   ``BusinessHours`` as ``"8 business hours"``, ``BusinessDays`` as
   ``"5 business days"``, ``Period`` as ``"1 year 6 months"`` (see
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -44,7 +46,15 @@ from govkit.errors import (
     InvalidTimeError,
 )
 
-__all__ = ["canonical_json", "from_json", "make_converter", "structure", "to_json", "unstructure"]
+__all__ = [
+    "canonical_json",
+    "from_json",
+    "from_toml",
+    "make_converter",
+    "structure",
+    "to_json",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
@@ -88,6 +98,9 @@ def _date_in(value: Any, _type: type) -> date:
 
 
 def _decimal_in(value: Any, _type: type) -> Decimal:
+    if isinstance(value, float):
+        # TOML and JSON numbers arrive as floats; their shortest repr is what was written.
+        value = repr(value)
     if isinstance(value, str | int) and not isinstance(value, bool):
         try:
             number = Decimal(value)
@@ -253,6 +266,62 @@ def _run_in(
     return cls(**{ref_field: definition}, **attrs.asdict(values, recurse=False))
 
 
+def _is_govkit_value(cls: Any) -> bool:
+    return (
+        isinstance(cls, type)
+        and attrs.has(cls)
+        and cls.__module__.startswith("govkit.")
+        and not hasattr(cls, "__govkit_definition__")
+    )
+
+
+def _value_in(converter: cattrs.Converter, data: Any, cls: type) -> Any:
+    """Structure a govkit attrs class field by field, running each field's own checks.
+
+    Every field is structured, converted and validated on its own before the
+    object is built, so one load reports every bad field, not just the first.
+    """
+    if not isinstance(data, dict):
+        raise DeserializationError(cls.__name__, [FieldError("$", "expected an object")])
+    fields = attrs.fields(attrs.resolve_types(cls))
+    known = {f.alias for f in fields if f.init}
+    errors = [FieldError(f"$.{key}", "unknown field") for key in data if key not in known]
+    values: dict[str, Any] = {}
+    for field in fields:
+        if not field.init:
+            continue
+        if field.alias not in data:
+            if field.default is attrs.NOTHING:
+                errors.append(FieldError(f"$.{field.alias}", "required field missing"))
+            continue
+        try:
+            value = converter.structure(data[field.alias], field.type)
+            if field.converter is not None:
+                value = field.converter(value)
+            if field.validator is not None:
+                field.validator(None, field, value)
+        except (cattrs.BaseValidationError, DeserializationError) as exc:
+            errors.extend(
+                FieldError(f"$.{field.alias}{e.path.removeprefix('$')}", e.message)
+                for e in _field_errors(exc)
+            )
+            continue
+        except (InvalidDefinitionError, InvalidTimeError) as exc:
+            inner = exc.field if exc.field.startswith(field.alias) else field.alias
+            errors.append(FieldError(f"$.{inner}", _message(exc)))
+            continue
+        except (ValueError, TypeError) as exc:
+            errors.append(FieldError(f"$.{field.alias}", f"{type(exc).__name__}: {exc}"))
+            continue
+        values[field.alias] = value
+    if errors:
+        raise DeserializationError(cls.__name__, errors)
+    try:
+        return cls(**values)
+    except (InvalidDefinitionError, InvalidTimeError) as exc:  # rules that span fields
+        raise DeserializationError(cls.__name__, [_definition_error(exc)]) from None
+
+
 def make_converter(*, definitions: Iterable[Any] = ()) -> cattrs.Converter:
     """Build the converter that knows every govkit type.
 
@@ -286,6 +355,7 @@ def make_converter(*, definitions: Iterable[Any] = ()) -> cattrs.Converter:
     converter.register_structure_hook(float, _strict(float, also=(int,)))
     converter.register_structure_hook(bool, _strict(bool))
     converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping_in)
+    converter.register_structure_hook_func(_is_govkit_value, partial(_value_in, converter))
     converter.register_unstructure_hook_func(_is_run, partial(_run_out, converter))
     converter.register_structure_hook_func(_is_run, partial(_run_in, converter, registry))
     return converter
@@ -302,6 +372,7 @@ def unstructure(obj: object, *, converter: cattrs.Converter | None = None) -> An
 
 
 _UNKNOWN = "unknown fields: "
+_NESTED, _LINE, _SEP = "\x00nested:", "\x00", "\x01"
 
 
 def _field_errors(exc: BaseException) -> list[FieldError]:
@@ -314,6 +385,11 @@ def _field_errors(exc: BaseException) -> list[FieldError]:
             if text.startswith(_UNKNOWN):
                 names = text.removeprefix(_UNKNOWN).split(",")
                 errors += [FieldError(f"{path}.{name}", "unknown field") for name in names]
+            elif text.startswith(_NESTED):
+                # A nested govkit object reported its own fields: prefix their paths.
+                for line in text.removeprefix(_NESTED).split(_LINE):
+                    inner, _, why = line.partition(_SEP)
+                    errors.append(FieldError(path + inner.removeprefix("$"), why))
             else:
                 errors.append(FieldError(path=path or "$", message=text or message))
         return errors
@@ -326,7 +402,7 @@ def _describe(exc: BaseException, _type: Any) -> str:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         return _UNKNOWN + ",".join(sorted(exc.extra_fields))
     if isinstance(exc, DeserializationError):
-        return "; ".join(str(e) for e in exc.errors)
+        return _NESTED + _LINE.join(f"{e.path}{_SEP}{e.message}" for e in exc.errors)
     if isinstance(exc, InvalidDefinitionError | InvalidTimeError):
         return _message(exc)
     if isinstance(exc, GovkitError):
@@ -368,6 +444,19 @@ def from_json(text: str, cls: type[T], *, converter: cattrs.Converter | None = N
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DeserializationError(_type_name(cls), [FieldError("$", f"not JSON: {exc}")]) from exc
+    return structure(data, cls, converter=converter)
+
+
+def from_toml(text: str, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
+    """Load a ``cls`` from TOML text (policy files are usually written in TOML).
+
+    Raises:
+        DeserializationError: the text is not TOML, or fields are missing, unknown or invalid.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DeserializationError(_type_name(cls), [FieldError("$", f"not TOML: {exc}")]) from exc
     return structure(data, cls, converter=converter)
 
 
