@@ -1,9 +1,11 @@
-"""The complaint desk: deadlines for complaints received around public holidays.
+"""The complaint desk: deadlines, SLA clocks and a training flag for the complaint office.
 
 Policy 003 (办公室投诉与反馈处理制度) says an employee complaint is answered
 within 5 working days, counted on the legal calendar with its public holidays
-and weekend make-up working days (R-SLA-3), and that the minutes of the
-handling meeting are issued within 24 hours (R-SLA-1).
+and weekend make-up working days (R-SLA-3); the minutes of the handling
+meeting are issued within 24 hours (R-SLA-1); a specialist with three
+consecutive timeouts attends intensive training (R-SLA-8); and the office
+reports monthly, by the 5th (R-SLA-5).
 
 Run it with ``make demo``.
 """
@@ -11,11 +13,17 @@ Run it with ``make demo``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from govkit.audit import AuditLog, Event
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours
+from govkit.serialization import from_toml
+from govkit.sla import BreachStreak, RecurringDeadline, SlaClock, SlaPolicy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+POLICY_FILE = Path(__file__).parent / "policies" / "complaint_reply.toml"
 
 REPLY_WITHIN = BusinessDays(5)  # R-SLA-3: 5个工作日
 MINUTES_WITHIN = timedelta(hours=24)  # R-SLA-1: elapsed time, weekends included
@@ -29,7 +37,6 @@ COMPLAINTS = [
     ("C-2026-0213", datetime(2026, 2, 13, 18, 30, tzinfo=SHANGHAI)),
     ("C-2026-0220", datetime(2026, 2, 20, 10, 0, tzinfo=SHANGHAI)),
 ]
-
 
 Row = tuple[str, datetime, datetime, datetime, datetime]
 
@@ -50,13 +57,12 @@ def deadlines(calendar: BusinessCalendar) -> list[Row]:
     return rows
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%a %Y-%m-%d %H:%M")
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%a %Y-%m-%d %H:%M") if moment else "-"
 
 
-def main() -> None:
+def print_deadlines(calendar: BusinessCalendar) -> None:
     """Print the deadline table."""
-    calendar = BusinessCalendar.china()
     print("Complaint desk deadlines (PRC legal calendar, Asia/Shanghai)")
     print("reply: 5 working days (R-SLA-3); minutes: 24 hours (R-SLA-1); ack: 8 business hours\n")
     print(
@@ -74,6 +80,142 @@ def main() -> None:
     print(
         "\nHolidays are skipped and make-up Saturdays (2025-10-11, 2026-02-14, 2026-02-28) count."
     )
+
+
+# Who handled what: (complaint, specialist, priority, received, [(action, at), ...]).
+# Each case ends with "stop" when the reply went out.
+CASES = [
+    (
+        "C-2026-0302",
+        "wang",
+        "normal",
+        datetime(2026, 3, 2, 10, tzinfo=SHANGHAI),
+        [
+            ("stop", datetime(2026, 3, 5, 16, tzinfo=SHANGHAI)),
+        ],
+    ),
+    (
+        "C-2026-0310",
+        "li",
+        "normal",
+        datetime(2026, 3, 10, 9, tzinfo=SHANGHAI),
+        [
+            ("stop", datetime(2026, 3, 18, 11, tzinfo=SHANGHAI)),
+        ],
+    ),
+    (
+        "C-2026-0316",
+        "wang",
+        "normal",
+        datetime(2026, 3, 16, 14, tzinfo=SHANGHAI),
+        [
+            # Waiting for the customer's documents: the clock does not run meanwhile.
+            ("pause", datetime(2026, 3, 18, 10, tzinfo=SHANGHAI)),
+            ("resume", datetime(2026, 3, 25, 9, tzinfo=SHANGHAI)),
+            ("stop", datetime(2026, 3, 27, 17, tzinfo=SHANGHAI)),
+        ],
+    ),
+    (
+        "C-2026-0323",
+        "li",
+        "high",
+        datetime(2026, 3, 23, 9, tzinfo=SHANGHAI),
+        [
+            ("stop", datetime(2026, 3, 24, 15, tzinfo=SHANGHAI)),
+        ],
+    ),
+    (
+        "C-2026-0330",
+        "li",
+        "normal",
+        datetime(2026, 3, 30, 11, tzinfo=SHANGHAI),
+        [
+            ("stop", datetime(2026, 4, 9, 10, tzinfo=SHANGHAI)),
+        ],
+    ),
+    (
+        "C-2026-0401",
+        "wang",
+        "normal",
+        datetime(2026, 4, 1, 9, tzinfo=SHANGHAI),
+        [
+            ("stop", datetime(2026, 4, 3, 12, tzinfo=SHANGHAI)),
+        ],
+    ),
+]
+
+
+def handle_cases(policy: SlaPolicy, log: AuditLog) -> list[tuple[str, str, SlaClock]]:
+    """Run each case's clock through what happened to it; return (case, specialist, clock)."""
+    done = []
+    for complaint, specialist, priority, received, steps in CASES:
+        clock, events = policy.start(
+            at=received, facts={"priority": priority}, subject=complaint, actor=specialist
+        )
+        log.extend(events)
+        for action, at in steps:
+            clock, events = getattr(clock, action)(at, actor=specialist)
+            log.extend(events)
+        done.append((complaint, specialist, clock))
+    return done
+
+
+def print_clocks(handled: list[tuple[str, str, SlaClock]]) -> None:
+    """Print one line per handled complaint: goal, due, replied, outcome."""
+    print("\nSLA clocks (policy examples/policies/complaint_reply.toml)\n")
+    print(
+        f"{'complaint':<12} {'by':<5} {'goal':<9} {'due':<21} {'replied':<21} "
+        f"{'paused':>7}  outcome"
+    )
+    print("-" * 94)
+    for complaint, specialist, clock in handled:
+        cycle = clock.history[-1]
+        paused = sum((b.start - a.end for a, b in pairwise(clock.segments)), timedelta())
+        print(
+            f"{complaint:<12} {specialist:<5} {cycle.goal:<9} {_when(cycle.due_at):<21} "
+            f"{_when(cycle.ended_at):<21} {paused.days:>5} d  {cycle.outcome}"
+        )
+
+
+def flag_training(handled: list[tuple[str, str, SlaClock]], at: datetime) -> list[Event]:
+    """R-SLA-8: three consecutive timeouts of one specialist mean intensive training."""
+    rule = BreachStreak(3, 3, action="training.required")
+    flags = []
+    for specialist in sorted({who for _, who, _ in handled}):
+        cycles = [clock.history[-1] for _, who, clock in handled if who == specialist]
+        verdict = rule.evaluate(cycles)
+        print(f"{specialist}: {verdict.explanation}")
+        event = rule.check(cycles, assignee=specialist, at=at)
+        if event is not None:
+            flags.append(event)
+    return flags
+
+
+def print_reports(calendar: BusinessCalendar, after: datetime) -> None:
+    """R-SLA-5: the monthly report is due by the 5th; list the next three due instants."""
+    monthly = RecurringDeadline(
+        name="monthly report", rule="FREQ=MONTHLY;BYMONTHDAY=5", calendar=calendar
+    )
+    print("\nMonthly report (R-SLA-5: by the 5th, rolled to the next working day)")
+    for _ in range(3):
+        occurrence = monthly.next_due(after)
+        print(f"  {occurrence.nominal}  ->  due {_when(occurrence.due)}")
+        after = occurrence.due
+
+
+def main() -> None:
+    """Print the deadline table, the SLA clocks, the training flags and the report dates."""
+    calendar = BusinessCalendar.china()
+    print_deadlines(calendar)
+    policy = from_toml(POLICY_FILE.read_text(encoding="utf-8"), SlaPolicy)
+    log = AuditLog()
+    handled = handle_cases(policy, log)
+    print_clocks(handled)
+    print()
+    log.extend(flag_training(handled, at=datetime(2026, 4, 10, 9, tzinfo=SHANGHAI)))
+    print_reports(calendar, after=datetime(2026, 9, 10, tzinfo=SHANGHAI))
+    log.verify()
+    print(f"\nAudit log: {len(log)} events, chain verified, head {log.head[:12]}…")
 
 
 if __name__ == "__main__":

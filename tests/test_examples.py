@@ -33,3 +33,37 @@ def test_complaint_desk_deadlines() -> None:
     assert rows["C-2026-0220"][4] == datetime(2026, 2, 28, 18, tzinfo=SHANGHAI)
     # Eight business hours from Friday evening end at the close of make-up Saturday 2026-02-14.
     assert rows["C-2026-0213"][2] == datetime(2026, 2, 14, 18, tzinfo=SHANGHAI)
+
+
+def test_complaint_desk_clocks_and_training_flag() -> None:
+    """R-SLA-3, R-SLA-8, R-SLA-5: paused clock met later, li flagged, reports rolled."""
+    from govkit.audit import AuditLog
+    from govkit.calendar import BusinessCalendar
+    from govkit.serialization import from_toml
+    from govkit.sla import SlaPolicy
+
+    namespace = runpy.run_path(str(EXAMPLES[0].parent / "complaint_desk.py"))
+    policy = from_toml(namespace["POLICY_FILE"].read_text(encoding="utf-8"), SlaPolicy)
+    log = AuditLog()
+    handled = namespace["handle_cases"](policy, log)
+    outcomes = {case: clock.history[-1].outcome for case, _, clock in handled}
+    assert outcomes == {
+        "C-2026-0302": "met",
+        "C-2026-0310": "missed",
+        "C-2026-0316": "met",
+        "C-2026-0323": "missed",
+        "C-2026-0330": "missed",
+        "C-2026-0401": "met",
+    }
+    paused = {case: clock for case, _, clock in handled}["C-2026-0316"]
+    # 39 business hours of waiting push the due instant from 03-23 18:00 to 03-30 17:00.
+    assert paused.history[-1].due_at == datetime(2026, 3, 30, 17, tzinfo=SHANGHAI)
+    flags = namespace["flag_training"](handled, datetime(2026, 4, 10, 9, tzinfo=SHANGHAI))
+    assert [(e.subject, e.action) for e in flags] == [("li", "training.required")]
+    log.verify()
+    assert [e.event.action for e in log.entries].count("sla.missed") == 3
+    monthly = namespace["RecurringDeadline"](
+        name="m", rule="FREQ=MONTHLY;BYMONTHDAY=5", calendar=BusinessCalendar.china()
+    )
+    first = monthly.next_due(datetime(2026, 9, 10, tzinfo=SHANGHAI))
+    assert first.due == datetime(2026, 10, 8, 18, tzinfo=SHANGHAI)

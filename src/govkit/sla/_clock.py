@@ -108,7 +108,7 @@ class Cycle:
     outcome: str
     elapsed: timedelta
     target: timedelta
-    due_at: datetime | None
+    due_at: datetime
 
 
 @attrs.frozen(kw_only=True)
@@ -124,8 +124,8 @@ class SlaStatus:
         target: The time the goal allows, in the same measure.
         remaining: ``target - elapsed``, never below zero.
         due_at: When the target was or will be used up, projected from the
-            pauses so far (as if resumed now when paused); ``None`` for a
-            finished cycle that never used it up.
+            pauses so far (as if resumed now when paused); for a finished
+            cycle, the due instant in force when it ended.
         fraction_used: ``elapsed / target``.
         breached: Whether the clock has run past its due instant.
         crossed: Thresholds passed, each with the instant it was crossed.
@@ -310,6 +310,8 @@ class SlaClock:
                 due = meter.reach(self.running_since, self.target - self.banked)
             elif self.state == "paused":
                 due = meter.reach(at, self.target - elapsed)
+            else:
+                due = self.history[-1].due_at
         target_us = self.target // _ONE_US
         return SlaStatus(
             at=at,
@@ -552,7 +554,10 @@ class SlaClock:
             return clock, (clock._event("sla.resumed", at, actor),)
         if action in {"stop", "cancel"}:
             ended = attrs.evolve(self, state=state, ended_at=at, **self._close_span(at))
-            due = ended._used_up(at, ended._meter(), _ZERO)
+            meter = ended._meter()
+            # The due instant in force at the end: when the target was used up,
+            # or when it would have been had the clock kept running.
+            due = ended._used_up(at, meter, _ZERO) or meter.reach(at, self.target - ended.banked)
             cycle = Cycle(
                 number=self.cycle,
                 goal=self.goal,

@@ -168,40 +168,43 @@ class RecurringDeadline:
             opens = calendar.close_of_business(first)
         return Occurrence(nominal=nominal, due=due, opens=opens)
 
+    def _from(self, moment: datetime) -> Iterator[Occurrence]:
+        """Occurrences whose due instant may be at or after ``moment``, in order.
+
+        Rolling never reorders dates (a later date never rolls before an
+        earlier one), so due instants come out in order and the scan can
+        start a little before ``moment``: no run of closed days is that long.
+        """
+        first = max(
+            moment.astimezone(_zone(self.calendar)).date() - _ROLL_MARGIN, self.calendar.valid_from
+        )
+        for nominal in self._dates(first):
+            yield self._occurrence(nominal)
+
     def occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
         """Every occurrence whose due instant lies in ``[start, end)``, in order."""
         start = require_aware(start, "start")
         end = require_aware(end, "end")
-        zone = _zone(self.calendar)
-        first = start.astimezone(zone).date() - _ROLL_MARGIN
-        last = end.astimezone(zone).date() + _ROLL_MARGIN
         found = []
-        for nominal in self._dates(first):
-            if nominal > last:
+        for occurrence in self._from(start):
+            if occurrence.due >= end:
                 break
-            occurrence = self._occurrence(nominal)
-            if start <= occurrence.due < end:
+            if occurrence.due >= start:
                 found.append(occurrence)
-        return sorted(found, key=lambda o: o.due)
+        return found
 
     def next_due(self, after: datetime) -> Occurrence:
         """The first occurrence due strictly after ``after``.
 
         Raises:
             HorizonError: the calendar does not reach far enough.
+            InvalidDefinitionError: the rule has no occurrence after ``after``.
         """
         after = require_aware(after, "after")
-        start = after.astimezone(_zone(self.calendar)).date() - _ROLL_MARGIN
-        best: Occurrence | None = None
-        for nominal in self._dates(start):
-            if best is not None and nominal > best.due.date() + _ROLL_MARGIN:
-                break
-            occurrence = self._occurrence(nominal)
-            if occurrence.due > after and (best is None or occurrence.due < best.due):
-                best = occurrence
-        if best is None:
-            raise InvalidDefinitionError("rule", "a rule with occurrences after the instant", after)
-        return best
+        for occurrence in self._from(after):
+            if occurrence.due > after:
+                return occurrence
+        raise InvalidDefinitionError("rule", "a rule with occurrences after the instant", after)
 
 
 def _zone(calendar: BusinessCalendar) -> ZoneInfo:
