@@ -4,8 +4,9 @@ Policy 003 (办公室投诉与反馈处理制度) says an employee complaint is 
 within 5 working days, counted on the legal calendar with its public holidays
 and weekend make-up working days (R-SLA-3); the minutes of the handling
 meeting are issued within 24 hours (R-SLA-1); a specialist with three
-consecutive timeouts attends intensive training (R-SLA-8); and the office
-reports monthly, by the 5th (R-SLA-5).
+consecutive timeouts attends intensive training (R-SLA-8); the office
+reports monthly, by the 5th (R-SLA-5); and a fault found through a complaint
+is rectified by a deadline, plan first and review after (R-SLA-6, R-SLA-11).
 
 Run it with ``make demo``.
 """
@@ -13,14 +14,15 @@ Run it with ``make demo``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from govkit.audit import AuditLog, Event
-from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours
+from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Period
 from govkit.serialization import from_toml
-from govkit.sla import BreachStreak, RecurringDeadline, SlaClock, SlaPolicy
+from govkit.sla import BreachStreak, RecurringDeadline, SlaClock, SlaGoal, SlaPolicy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 POLICY_FILE = Path(__file__).parent / "policies" / "complaint_reply.toml"
@@ -203,6 +205,52 @@ def print_reports(calendar: BusinessCalendar, after: datetime) -> None:
         after = occurrence.due
 
 
+def print_improvement(calendar: BusinessCalendar) -> None:
+    """R-SLA-6 and R-SLA-12: chained deadlines and milestones, built from SLA clocks.
+
+    A complaint revealed a process fault. The department delivers a rectification
+    plan within 3 working days; the director reviews it within 2 working days of
+    delivery (the second clock starts when the first stops). The improvement
+    project then runs 3 months with a mid-term review at half its working time.
+    """
+    plan = SlaPolicy(
+        name="rectification-plan",
+        goals=[SlaGoal(name="plan", target=BusinessDays(3))],
+        default="plan",
+        calendar=calendar,
+    )
+    review = SlaPolicy(
+        name="director-review",
+        goals=[SlaGoal(name="review", target=BusinessDays(2))],
+        default="review",
+        calendar=calendar,
+    )
+    project = SlaPolicy(
+        name="improvement-project",
+        goals=[SlaGoal(name="project", target=Period(months=3), thresholds=[0.5])],
+        default="project",
+        calendar=calendar,
+    )
+    noticed = datetime(2026, 4, 27, 10, tzinfo=SHANGHAI)
+    clock, _ = plan.start(at=noticed, subject="R-2026-04")
+    print("\nRectification (R-SLA-11) with chained deadlines (R-SLA-6) and milestones (R-SLA-12)")
+    print(f"  notice issued          {_when(noticed)}")
+    print(f"  plan due               {_when(clock.status(noticed).due_at)}")
+    delivered = datetime(2026, 5, 6, 15, tzinfo=SHANGHAI)
+    clock, _ = clock.stop(delivered)
+    print(f"  plan delivered         {_when(delivered)}  ({clock.history[-1].outcome})")
+    second, _ = review.start(at=delivered, subject="R-2026-04")
+    print(f"  director review due    {_when(second.status(delivered).due_at)}")
+    kickoff = datetime(2026, 5, 11, 9, tzinfo=SHANGHAI)
+    run, _ = project.start(at=kickoff, subject="P-2026-07")
+    end = datetime(2026, 8, 12, 9, tzinfo=SHANGHAI)
+    status = run.status(end)
+    midterm = next(c.at for c in status.crossed if c.fraction == Decimal("0.5"))
+    print(f"  project kickoff        {_when(kickoff)}")
+    print(f"  mid-term review        {_when(midterm)}  (half of the project's working time)")
+    print(f"  acceptance due         {_when(status.due_at)}")
+
+
 def main() -> None:
     """Print the deadline table, the SLA clocks, the training flags and the report dates."""
     calendar = BusinessCalendar.china()
@@ -214,6 +262,7 @@ def main() -> None:
     print()
     log.extend(flag_training(handled, at=datetime(2026, 4, 10, 9, tzinfo=SHANGHAI)))
     print_reports(calendar, after=datetime(2026, 9, 10, tzinfo=SHANGHAI))
+    print_improvement(calendar)
     log.verify()
     print(f"\nAudit log: {len(log)} events, chain verified, head {log.head[:12]}…")
 

@@ -67,3 +67,19 @@ def test_complaint_desk_clocks_and_training_flag() -> None:
     )
     first = monthly.next_due(datetime(2026, 9, 10, tzinfo=SHANGHAI))
     assert first.due == datetime(2026, 10, 8, 18, tzinfo=SHANGHAI)
+
+
+def test_complaint_desk_chained_deadlines_and_milestones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """R-SLA-6, R-SLA-11, R-SLA-12: plan due before Labour Day, review chained, mid-term review."""
+    from govkit.calendar import BusinessCalendar
+
+    namespace = runpy.run_path(str(EXAMPLES[0].parent / "complaint_desk.py"))
+    namespace["print_improvement"](BusinessCalendar.china())
+    out = capsys.readouterr().out
+    assert "plan due               Thu 2026-04-30 18:00" in out
+    assert "(missed)" in out  # delivered after the Labour Day holiday
+    assert "director review due    Fri 2026-05-08 18:00" in out
+    assert "mid-term review        Thu 2026-06-25 18:00" in out
+    assert "acceptance due         Tue 2026-08-11 18:00" in out
