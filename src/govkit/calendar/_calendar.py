@@ -319,9 +319,7 @@ class BusinessCalendar:
             self._instant(start, "start")
             last = amount.corresponding_date(start.astimezone(self._tz).date())
             index = self._idx()
-            offset = self._day(last, "start")
-            if index.close[offset] < 0:
-                offset = self._nth_workday(index, index.rank[offset + 1])
+            offset = self._day(self.roll_forward(last), "start")
             return self._datetime(index.close[offset])
         if isinstance(amount, timedelta):
             moment = require_aware(start, "start")
@@ -383,6 +381,22 @@ class BusinessCalendar:
         """When ``day``'s last working interval ends; ``None`` on a closed day."""
         closing = self._idx().close[self._day(day, "day")]
         return None if closing < 0 else self._datetime(closing)
+
+    def roll_forward(self, day: date) -> date:
+        """``day`` when it is a working day, else the next working day."""
+        offset = self._day(day, "day")
+        index = self._idx()
+        if index.close[offset] >= 0:
+            return _date(day, "day")
+        return date.fromordinal(index.day0 + self._nth_workday(index, index.rank[offset + 1]))
+
+    def roll_backward(self, day: date) -> date:
+        """``day`` when it is a working day, else the working day before it."""
+        offset = self._day(day, "day")
+        index = self._idx()
+        if index.close[offset] >= 0:
+            return _date(day, "day")
+        return date.fromordinal(index.day0 + self._nth_workday(index, index.rank[offset + 1] - 1))
 
     def add_working_days(self, day: date, n: int) -> date:
         """The date ``n`` working days after ``day`` (before it when ``n < 0``).

@@ -31,7 +31,7 @@ from transitions import Machine, MachineError
 
 from govkit._time import require_aware
 from govkit.audit import Event
-from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Period
+from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Period, format_duration
 from govkit.errors import InvalidTimeError, InvalidTransitionError, StaleVersionError
 from govkit.sla._policy import GoalChoice, SlaGoal, SlaPolicy
 
@@ -203,6 +203,11 @@ def _target(policy: SlaPolicy, goal: SlaGoal, start: datetime) -> timedelta:
     return calendar.between(start, calendar.add(start, target))
 
 
+def _given(policy: SlaPolicy, goal: str) -> GoalChoice:
+    """The choice of a goal named by the caller rather than chosen by facts."""
+    return GoalChoice(policy.goal(goal).name, True, (f"goal {goal!r} was given",))
+
+
 def _threshold(target: timedelta, fraction: Decimal) -> timedelta:
     us = target // _ONE_US
     return _ONE_US * math.ceil(Decimal(us) * fraction)
@@ -253,11 +258,7 @@ class SlaClock:
     ) -> tuple[SlaClock, tuple[Event, ...]]:
         """Start a clock (use :meth:`SlaPolicy.start`)."""
         at = require_aware(at, "at")
-        choice = (
-            GoalChoice(policy.goal(goal).name, True, (f"goal {goal!r} was given",))
-            if goal is not None
-            else policy.choose(facts)
-        )
+        choice = _given(policy, goal) if goal is not None else policy.choose(facts)
         chosen = policy.goal(choice.goal)
         clock = cls(
             policy=policy,
@@ -399,6 +400,7 @@ class SlaClock:
         at: datetime,
         *,
         keep_elapsed: bool = True,
+        facts: Mapping[str, Any] | None = None,
         actor: str = "system",
         expected_version: int | None = None,
     ) -> tuple[SlaClock, tuple[Event, ...]]:
@@ -406,11 +408,18 @@ class SlaClock:
 
         With ``keep_elapsed`` the time already counted counts against the new
         goal, whose target runs from the cycle's start; without it counting
-        starts afresh at ``at``. Completed cycles are never rewritten.
+        starts afresh at ``at``. ``facts`` replaces the case's facts (so that
+        later cycles choose by them). Completed cycles are never rewritten.
         """
         self.policy.goal(goal)  # unknown goal: refuse before anything else
         return self._change(
-            "retarget", at, actor, expected_version, goal=goal, keep_elapsed=keep_elapsed
+            "retarget",
+            at,
+            actor,
+            expected_version,
+            goal=goal,
+            keep_elapsed=keep_elapsed,
+            facts=None if facts is None else dict(facts),
         )
 
     # -- internals -------------------------------------------------------------
@@ -471,10 +480,14 @@ class SlaClock:
         return self._reached(self.target, at, meter, open_elapsed)
 
     def _ran_after(self, moment: datetime, at: datetime) -> bool:
-        """Whether the clock was running at some instant after ``moment`` (up to ``at``)."""
-        if self.running_since is not None:
-            return at > moment
-        return bool(self.segments) and self.segments[-1].end > moment
+        """Whether the clock was running at some instant after ``moment`` (up to ``at``).
+
+        A span that counted nothing after ``moment`` (resumed and stopped at
+        the same instant) does not make the clock late.
+        """
+        if self.running_since is not None and at > max(moment, self.running_since):
+            return True
+        return any(span.end > max(moment, span.start) for span in reversed(self.segments))
 
     def _crossings(
         self, at: datetime, meter: _Meter, open_elapsed: timedelta
@@ -569,13 +582,14 @@ class SlaClock:
                 due_at=due,
             )
             clock = attrs.evolve(ended, history=(*self.history, cycle))
-            return clock, (clock._event(f"sla.{state}", at, actor, elapsed=str(ended.banked)),)
+            elapsed = format_duration(ended.banked)
+            return clock, (clock._event(f"sla.{state}", at, actor, elapsed=elapsed),)
         if action == "start":
             goal_name = options.get("goal")
             choice = (
                 self.policy.choose(self.facts)
                 if goal_name is None
-                else GoalChoice(self.policy.goal(goal_name).name, True, ("given",))
+                else _given(self.policy, goal_name)
             )
             goal = self.policy.goal(choice.goal)
             clock = attrs.evolve(
@@ -597,7 +611,8 @@ class SlaClock:
                 clock._event("sla.started", at, actor, due_at=due.isoformat(), reasons=reasons),
             )
         assert action == "retarget"
-        return self._retarget(options["goal"], at, actor, keep_elapsed=options["keep_elapsed"])
+        base = self if options["facts"] is None else attrs.evolve(self, facts=options["facts"])
+        return base._retarget(options["goal"], at, actor, keep_elapsed=options["keep_elapsed"])
 
     def _retarget(
         self, goal_name: str, at: datetime, actor: str, *, keep_elapsed: bool
@@ -637,11 +652,9 @@ class SlaClock:
             actor,
             previous_goal=self.goal,
             keep_elapsed=keep_elapsed,
-            target=str(clock.target),
+            target=format_duration(clock.target),
         )
-        # Thresholds the new target has passed that the old one had not.
-        before = {c.fraction for c in self.crossed}
-        passed = tuple(
-            clock._crossing_event(c, actor) for c in clock.crossed if c.fraction not in before
-        )
+        # Crossings under the new target that were not already reported as they are.
+        before = set(self.crossed)
+        passed = tuple(clock._crossing_event(c, actor) for c in clock.crossed if c not in before)
         return clock, (event, *passed)

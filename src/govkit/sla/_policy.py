@@ -106,6 +106,11 @@ class GoalChoice:
         return "; ".join(self.reasons)
 
 
+def _version(_instance: object, _attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidDefinitionError("version", "a whole number >= 1", value)
+
+
 def _goals(value: object) -> tuple[SlaGoal, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
         raise InvalidDefinitionError("goals", "a non-empty list of SlaGoal", value)
@@ -130,14 +135,12 @@ class SlaPolicy:
     """
 
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
-    version: int = attrs.field(default=1)
+    version: int = attrs.field(default=1, validator=_version)
     goals: tuple[SlaGoal, ...] = attrs.field(converter=_goals)
     default: str = attrs.field()
     calendar: BusinessCalendar | None = attrs.field(default=None)
 
     def __attrs_post_init__(self) -> None:
-        if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
-            raise InvalidDefinitionError("version", "a whole number >= 1", self.version)
         names: set[str] = set()
         for i, goal in enumerate(self.goals):
             if not isinstance(goal, SlaGoal):

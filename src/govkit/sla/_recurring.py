@@ -39,11 +39,21 @@ def _rule(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidDefinitionError("rule", "an RFC 5545 RRULE such as 'FREQ=MONTHLY'", value)
     text = value.strip()
+    if "\n" not in text:
+        text = text.removeprefix("RRULE:")  # one rule line: keep it in one canonical form
     try:
         rrulestr(text, dtstart=_ANCHOR)
     except (ValueError, TypeError) as exc:
         raise InvalidDefinitionError("rule", f"an RFC 5545 RRULE ({exc})", value) from None
     return text
+
+
+def _roll(value: object) -> Roll:
+    try:
+        return Roll(value)
+    except ValueError:
+        choices = ", ".join(repr(r.value) for r in Roll)
+        raise InvalidDefinitionError("roll", f"one of {choices}", value) from None
 
 
 def _time(value: object) -> str:
@@ -104,7 +114,7 @@ class RecurringDeadline:
     calendar: BusinessCalendar = attrs.field(
         validator=attrs.validators.instance_of(BusinessCalendar)
     )
-    roll: Roll = attrs.field(default=Roll.FOLLOWING, converter=Roll)
+    roll: Roll = attrs.field(default=Roll.FOLLOWING, converter=_roll)
     time: str = attrs.field(default="close", converter=_time)
     window: int | None = attrs.field(default=None, validator=_window)
 
@@ -137,7 +147,7 @@ class RecurringDeadline:
             built = rrule(frequencies[freq.lower()], dtstart=_ANCHOR, **parts)
         except (ValueError, TypeError) as exc:
             raise InvalidDefinitionError("parts", f"valid rrule keywords ({exc})", parts) from None
-        text = str(built).split("\n", 1)[1]  # keep the RRULE line; the anchor is implied
+        text = str(built).split("\n", 1)[1]  # the RRULE line; the anchor is implied
         return cls(
             name=name, rule=text, calendar=calendar, roll=Roll(roll), time=time, window=window
         )
@@ -151,8 +161,10 @@ class RecurringDeadline:
     def _occurrence(self, nominal: date) -> Occurrence:
         calendar = self.calendar
         day = nominal
-        if self.roll is not Roll.NONE and not calendar.is_working_day(day):
-            day = calendar.add_working_days(day, 1 if self.roll is Roll.FOLLOWING else -1)
+        if self.roll is Roll.FOLLOWING:
+            day = calendar.roll_forward(day)
+        elif self.roll is Roll.PRECEDING:
+            day = calendar.roll_backward(day)
         if self.time == "close":
             closing = calendar.close_of_business(day)
             if closing is None:
@@ -185,8 +197,16 @@ class RecurringDeadline:
         """Every occurrence whose due instant lies in ``[start, end)``, in order."""
         start = require_aware(start, "start")
         end = require_aware(end, "end")
+        last_day = end.astimezone(_zone(self.calendar)).date()
         found = []
-        for occurrence in self._from(start):
+        first = max(
+            start.astimezone(_zone(self.calendar)).date() - _ROLL_MARGIN, self.calendar.valid_from
+        )
+        for nominal in self._dates(first):
+            # Only a preceding roll can bring a later date back into the range.
+            if self.roll is not Roll.PRECEDING and nominal > last_day:
+                break
+            occurrence = self._occurrence(nominal)
             if occurrence.due >= end:
                 break
             if occurrence.due >= start:
