@@ -347,8 +347,9 @@ class SlaClock:
                 continue
             if amount > elapsed:
                 moment = meter.reach(self.running_since, amount - self.banked)
-            else:  # used up exactly at or before `at`, breach still to come
-                moment = self._used_up(at, meter, open_elapsed) or at
+            else:  # used up at or before `at`; late from the first instant run after both
+                used_up = self._used_up(at, meter, open_elapsed) or at
+                moment = max(used_up, self.running_since)
             return moment + _ONE_US if fraction == _BREACH else moment
         return None
 

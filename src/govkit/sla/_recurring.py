@@ -41,6 +41,11 @@ def _rule(value: object) -> str:
     text = value.strip()
     if "\n" not in text:
         text = text.removeprefix("RRULE:")  # one rule line: keep it in one canonical form
+    for part, low, high in (("BYMONTHDAY", 1, 31), ("BYMONTH", 1, 12), ("BYYEARDAY", 1, 366)):
+        found = re.search(rf"{part}=([-+\d,]+)", text)
+        numbers = [int(n) for n in found.group(1).split(",") if n] if found else []
+        if any(not low <= abs(n) <= high for n in numbers):
+            raise InvalidDefinitionError("rule", f"{part} values within ±{low}..{high}", value)
     try:
         rrulestr(text, dtstart=_ANCHOR)
     except (ValueError, TypeError) as exc:
