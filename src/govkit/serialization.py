@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache, partial
@@ -440,11 +440,7 @@ def from_json(text: str, cls: type[T], *, converter: cattrs.Converter | None = N
     Raises:
         DeserializationError: the text is not JSON, or fields are missing, unknown or invalid.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DeserializationError(_type_name(cls), [FieldError("$", f"not JSON: {exc}")]) from exc
-    return structure(data, cls, converter=converter)
+    return _load(text, cls, json.loads, json.JSONDecodeError, "JSON", converter)
 
 
 def from_toml(text: str, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
@@ -453,10 +449,22 @@ def from_toml(text: str, cls: type[T], *, converter: cattrs.Converter | None = N
     Raises:
         DeserializationError: the text is not TOML, or fields are missing, unknown or invalid.
     """
+    return _load(text, cls, tomllib.loads, tomllib.TOMLDecodeError, "TOML", converter)
+
+
+def _load(
+    text: str,
+    cls: type[T],
+    parse: Callable[[str], Any],
+    parse_error: type[Exception],
+    language: str,
+    converter: cattrs.Converter | None,
+) -> T:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DeserializationError(_type_name(cls), [FieldError("$", f"not TOML: {exc}")]) from exc
+        data = parse(text)
+    except parse_error as exc:
+        problem = FieldError("$", f"not {language}: {exc}")
+        raise DeserializationError(_type_name(cls), [problem]) from exc
     return structure(data, cls, converter=converter)
 
 
