@@ -1,0 +1,43 @@
+"""Role matrices: who may do what, where and until when.
+
+>>> from datetime import UTC, datetime
+>>> matrix = RoleMatrix(
+...     name="complaint-office",
+...     roles=[Role("specialist"), Role("director", inherits=["specialist"]), Role("legal")],
+...     grants=[Grant("director", "read", "contract-archive"),
+...             Grant("legal", "read", "contract-archive")],
+...     assignments=[Assignment("zhang", "director", "company"),
+...                  Assignment("li", "specialist", "company/complaints")],
+... )
+>>> now = datetime(2026, 11, 23, 2, tzinfo=UTC)
+>>> matrix.allows("zhang", "read", "contract-archive", scope="company/archive", at=now)
+True
+>>> decision = matrix.check("li", "read", "contract-archive", scope="company/complaints", at=now)
+>>> print(decision.reason)  # doctest: +NORMALIZE_WHITESPACE
+no grant of read contract-archive through li's roles here (specialist);
+it is granted to director, legal
+"""
+
+from govkit.roles._decision import Decision, Permission
+from govkit.roles._matrix import MatrixDiff, RoleMatrix
+from govkit.roles._model import (
+    Assignment,
+    DynamicSeparation,
+    Effect,
+    Grant,
+    Role,
+    StaticSeparation,
+)
+
+__all__ = [
+    "Assignment",
+    "Decision",
+    "DynamicSeparation",
+    "Effect",
+    "Grant",
+    "MatrixDiff",
+    "Permission",
+    "Role",
+    "RoleMatrix",
+    "StaticSeparation",
+]

@@ -1,0 +1,60 @@
+"""Decisions that explain themselves, and permissions as review functions list them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from govkit.roles._model import Assignment, Grant
+
+__all__ = ["Decision", "Permission"]
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """The answer to "may this user do this here, now?", with the reason.
+
+    A decision is truthy exactly when the request is allowed, so it can be
+    used wherever a ``bool`` is expected.
+
+    Attributes:
+        allowed: The answer.
+        reason: Why, in one sentence.
+        assignment: The assignment that allowed (or, for a deny, the one
+            whose role carried the deny or the expired one), if any.
+        chain: The roles from the assigned role down to the role holding the grant.
+        grant: The grant that allowed, or the deny grant that blocked.
+    """
+
+    allowed: bool
+    reason: str
+    assignment: Assignment | None = None
+    chain: tuple[str, ...] = ()
+    grant: Grant | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def explain(self) -> str:
+        """The reason, with the assignment → role chain → grant path when there is one."""
+        parts = [("ALLOWED: " if self.allowed else "DENIED: ") + self.reason]
+        if self.assignment is not None:
+            a = self.assignment
+            parts.append(f"assignment: {a.user} as {a.role} in {a.scope}")
+        if len(self.chain) > 1:
+            parts.append("inherits: " + " -> ".join(self.chain))
+        if self.grant is not None:
+            g = self.grant
+            limit = "" if g.limit is None else f" up to {g.limit}"
+            parts.append(f"grant: {g.role} {g.effect.value} {g.action} {g.resource}{limit}")
+        return "; ".join(parts)
+
+
+@attrs.frozen
+class Permission:
+    """An action on a resource a user may take, with the largest amount allowed."""
+
+    action: str
+    resource: str
+    limit: Decimal | None

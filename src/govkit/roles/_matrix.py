@@ -1,0 +1,746 @@
+"""RoleMatrix: who may do what, where and until when."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+
+from govkit._time import require_aware
+from govkit.audit import Event
+from govkit.errors import InvalidDefinitionError, NaiveDatetimeError, UnknownNameError
+from govkit.roles._decision import Decision, Permission
+from govkit.roles._model import (
+    Assignment,
+    DynamicSeparation,
+    Effect,
+    Grant,
+    Role,
+    StaticSeparation,
+)
+from govkit.roles._scope import check_scope, covers
+
+__all__ = ["MatrixDiff", "RoleMatrix"]
+
+_DENY = object()  # marks a (action, resource) that a role's closure denies
+_MISSING = object()
+
+Key = tuple[str, str]
+
+
+T = TypeVar("T")
+
+
+def _items(value: object, kind: type[T], field: str) -> tuple[T, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidDefinitionError(field, f"a list of {kind.__name__}", value)
+    items = tuple(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise InvalidDefinitionError(f"{field}[{i}]", f"a {kind.__name__}", item)
+    return items
+
+
+def _roles(value: object) -> tuple[Role, ...]:
+    return _items(value, Role, "roles")
+
+
+def _grants(value: object) -> tuple[Grant, ...]:
+    return _items(value, Grant, "grants")
+
+
+def _assignments(value: object) -> tuple[Assignment, ...]:
+    return _items(value, Assignment, "assignments")
+
+
+def _static(value: object) -> tuple[StaticSeparation, ...]:
+    return _items(value, StaticSeparation, "static_rules")
+
+
+def _dynamic(value: object) -> tuple[DynamicSeparation, ...]:
+    return _items(value, DynamicSeparation, "dynamic_rules")
+
+
+def _users(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidDefinitionError("users", "a list of user ids", value)
+    users = tuple(value)
+    if len(set(users)) != len(users):
+        raise InvalidDefinitionError("users", "user ids without repeats", users)
+    return users
+
+
+def _version(_instance: object, _attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidDefinitionError("version", "a whole number >= 1", value)
+
+
+@attrs.frozen(kw_only=True)
+class MatrixDiff:
+    """What changed between two versions of a matrix."""
+
+    from_version: int
+    to_version: int
+    added_roles: tuple[str, ...]
+    removed_roles: tuple[str, ...]
+    changed_roles: tuple[str, ...]
+    added_grants: tuple[Grant, ...]
+    removed_grants: tuple[Grant, ...]
+    added_assignments: tuple[Assignment, ...]
+    removed_assignments: tuple[Assignment, ...]
+    added_rules: tuple[StaticSeparation | DynamicSeparation, ...]
+    removed_rules: tuple[StaticSeparation | DynamicSeparation, ...]
+
+    def __bool__(self) -> bool:
+        return any(
+            getattr(self, f.name)
+            for f in attrs.fields(MatrixDiff)
+            if f.name not in {"from_version", "to_version"}
+        )
+
+    def explain(self) -> str:
+        """One line per change, for the yearly revision record."""
+        lines = [f"version {self.from_version} -> {self.to_version}"]
+        for label, items in (
+            ("+ role", self.added_roles),
+            ("- role", self.removed_roles),
+            ("~ role", self.changed_roles),
+        ):
+            lines += [f"{label} {name}" for name in items]
+        for sign, grants in (("+", self.added_grants), ("-", self.removed_grants)):
+            for g in grants:
+                limit = "" if g.limit is None else f" up to {g.limit}"
+                lines.append(
+                    f"{sign} grant {g.role} {g.effect.value} {g.action} {g.resource}{limit}"
+                )
+        for sign, assignments in (("+", self.added_assignments), ("-", self.removed_assignments)):
+            lines += [f"{sign} assignment {a.user} as {a.role} in {a.scope}" for a in assignments]
+        for sign, rules in (("+", self.added_rules), ("-", self.removed_rules)):
+            lines += [f"{sign} rule {r.name}" for r in rules]
+        return "\n".join(lines)
+
+
+class _Index:
+    """Derived lookup tables; built once per matrix, never serialized."""
+
+    __slots__ = (
+        "by_user",
+        "closure",
+        "granted_to",
+        "grants_of",
+        "perms",
+        "roles",
+        "users_of_role",
+    )
+
+    def __init__(self, matrix: RoleMatrix) -> None:
+        roles = {role.name: role for role in matrix.roles}
+        self.roles = roles
+        self.closure = _closures(roles)
+        self.grants_of: dict[str, list[Grant]] = {name: [] for name in roles}
+        for grant in matrix.grants:
+            self.grants_of[grant.role].append(grant)
+        # perms[role][(action, resource)] = limit (None: unlimited) or _DENY
+        self.perms: dict[str, dict[Key, object]] = {}
+        for name in roles:
+            merged: dict[Key, object] = {}
+            for junior in self.closure[name]:
+                for grant in self.grants_of[junior]:
+                    key = (grant.action, grant.resource)
+                    if grant.effect is Effect.DENY or merged.get(key, 0) is _DENY:
+                        merged[key] = _DENY
+                    elif key not in merged:
+                        merged[key] = grant.limit
+                    else:
+                        old = merged[key]
+                        unlimited = old is None or grant.limit is None
+                        merged[key] = None if unlimited else max(old, grant.limit)  # type: ignore[call-overload]  # both Decimal here
+            self.perms[name] = merged
+        self.granted_to: dict[Key, list[str]] = {}
+        for name, merged in self.perms.items():
+            for key, value in merged.items():
+                if value is not _DENY:
+                    self.granted_to.setdefault(key, []).append(name)
+        # by_user[user] = ((scope, scope + "/", valid_from, valid_until, perms, assignment), ...)
+        slots: dict[str, list[tuple[Any, ...]]] = {}
+        self.users_of_role: dict[str, list[Assignment]] = {name: [] for name in roles}
+        for a in matrix.assignments:
+            slots.setdefault(a.user, []).append(
+                (a.scope, a.scope + "/", a.valid_from, a.valid_until, self.perms[a.role], a)
+            )
+            self.users_of_role[a.role].append(a)
+        self.by_user = {user: tuple(items) for user, items in slots.items()}
+
+
+def _closures(roles: Mapping[str, Role]) -> dict[str, frozenset[str]]:
+    """Each role with every role it inherits from, directly or not; refuses cycles."""
+    for name, role in roles.items():
+        for i, parent in enumerate(role.inherits):
+            if parent not in roles:
+                raise InvalidDefinitionError(
+                    f"roles[{name}].inherits[{i}]", "the name of a defined role", parent
+                )
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    closure: dict[str, frozenset[str]] = {}
+
+    def visit(name: str, path: list[str]) -> frozenset[str]:
+        if state.get(name) == 2:
+            return closure[name]
+        if state.get(name) == 1:
+            cycle = [*path[path.index(name) :], name]
+            raise InvalidDefinitionError(
+                "roles", "an inheritance graph without cycles", " -> ".join(cycle)
+            )
+        state[name] = 1
+        path.append(name)
+        reach = {name}
+        for parent in roles[name].inherits:
+            reach |= visit(parent, path)
+        path.pop()
+        state[name] = 2
+        closure[name] = frozenset(reach)
+        return closure[name]
+
+    for name in roles:
+        # An explicit stack would avoid Python's recursion limit on very deep
+        # hierarchies; depth is bounded by the number of roles.
+        visit(name, [])
+    return closure
+
+
+@attrs.frozen(kw_only=True)
+class RoleMatrix:
+    """A versioned permission matrix (权限矩阵表): roles, grants and assignments.
+
+    Args:
+        name: The matrix's name.
+        version: Revision number (the table is revised every year, R-ROL-1).
+        effective_from: First day this version applies.
+        effective_until: Last day this version applies.
+        roles: Roles with their inheritance (an acyclic graph of any depth).
+        grants: What each role may (or may not) do.
+        assignments: Who holds which role, where and when.
+        users: Known user ids; when given, assignments must name one of them.
+        static_rules: Static separation of duties, checked on every assignment.
+        dynamic_rules: Dynamic separation of duties, checked by :meth:`may_act`.
+
+    Every reference is checked when the matrix is built: unknown roles and
+    users, inheritance cycles (the error shows the cycle) and static
+    separation-of-duties violations raise :class:`InvalidDefinitionError`.
+    """
+
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    version: int = attrs.field(default=1, validator=_version)
+    effective_from: date | None = attrs.field(default=None)
+    effective_until: date | None = attrs.field(default=None)
+    roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=_grants)
+    assignments: tuple[Assignment, ...] = attrs.field(default=(), converter=_assignments)
+    users: tuple[str, ...] = attrs.field(default=(), converter=_users)
+    static_rules: tuple[StaticSeparation, ...] = attrs.field(default=(), converter=_static)
+    dynamic_rules: tuple[DynamicSeparation, ...] = attrs.field(default=(), converter=_dynamic)
+    _index: _Index = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._check_references()
+        index = _Index(self)
+        object.__setattr__(self, "_index", index)
+        self._check_static_rules(index)
+
+    # -- validation ------------------------------------------------------------
+
+    def _check_references(self) -> None:
+        if (
+            self.effective_from is not None
+            and self.effective_until is not None
+            and self.effective_until < self.effective_from
+        ):
+            raise InvalidDefinitionError(
+                "effective_until", f"a date on or after {self.effective_from}", self.effective_until
+            )
+        names: set[str] = set()
+        for i, role in enumerate(self.roles):
+            if role.name in names:
+                raise InvalidDefinitionError(f"roles[{i}].name", "a unique role name", role.name)
+            names.add(role.name)
+        for i, grant in enumerate(self.grants):
+            if grant.role not in names:
+                raise InvalidDefinitionError(f"grants[{i}].role", "a defined role", grant.role)
+        known_users = set(self.users)
+        for i, a in enumerate(self.assignments):
+            if a.role not in names:
+                raise InvalidDefinitionError(f"assignments[{i}].role", "a defined role", a.role)
+            if known_users and a.user not in known_users:
+                raise InvalidDefinitionError(f"assignments[{i}].user", "a known user", a.user)
+        rule_lists: tuple[tuple[str, tuple[StaticSeparation | DynamicSeparation, ...]], ...] = (
+            ("static_rules", self.static_rules),
+            ("dynamic_rules", self.dynamic_rules),
+        )
+        for field, rules in rule_lists:
+            for i, rule in enumerate(rules):
+                for member in rule.roles:
+                    if member not in names:
+                        raise InvalidDefinitionError(f"{field}[{i}].roles", "defined roles", member)
+                if rule.n > len(rule.roles):
+                    raise InvalidDefinitionError(
+                        f"{field}[{i}].n",
+                        f"at most the number of roles ({len(rule.roles)})",
+                        rule.n,
+                    )
+
+    def _check_static_rules(self, index: _Index) -> None:
+        if not self.static_rules:
+            return
+        held: dict[str, set[str]] = {}
+        for a in self.assignments:
+            held.setdefault(a.user, set()).update(index.closure[a.role])
+        for i, rule in enumerate(self.static_rules):
+            members = set(rule.roles)
+            for user, roles in held.items():
+                overlap = sorted(roles & members)
+                if len(overlap) >= rule.n:
+                    raise InvalidDefinitionError(
+                        f"static_rules[{i}]",
+                        f"{rule.name!r}: no user holding {rule.n} or more of {sorted(members)}",
+                        f"{user} holds {overlap}",
+                    )
+
+    # -- checks ------------------------------------------------------------------
+
+    def allows(
+        self,
+        user: str,
+        action: str,
+        resource: str,
+        *,
+        scope: str,
+        at: datetime,
+        amount: Decimal | int | None = None,
+    ) -> bool:
+        """Whether ``user`` may do ``action`` on ``resource`` in ``scope`` at ``at``.
+
+        The fast path: no explanation, no allocation. A deny grant reached
+        through any of the user's roles that hold here and now wins over every
+        allow. ``amount`` is compared with the grants' limits.
+        """
+        if at.tzinfo is None:
+            raise NaiveDatetimeError("at", at)
+        slots = self._index.by_user.get(user)
+        if slots is None:
+            return False
+        key = (action, resource)
+        allowed = False
+        for assigned_scope, prefix, valid_from, valid_until, perms, _ in slots:
+            if scope != assigned_scope and not scope.startswith(prefix):
+                continue
+            if valid_from is not None and at < valid_from:
+                continue
+            if valid_until is not None and at >= valid_until:
+                continue
+            limit = perms.get(key, _MISSING)
+            if limit is _MISSING:
+                continue
+            if limit is _DENY:
+                return False
+            if amount is None or limit is None or amount <= limit:
+                allowed = True
+        return allowed
+
+    def check(
+        self,
+        user: str,
+        action: str,
+        resource: str,
+        *,
+        scope: str,
+        at: datetime,
+        amount: Decimal | int | None = None,
+    ) -> Decision:
+        """Like :meth:`allows`, with a :class:`Decision` that says why.
+
+        For an allow: the assignment, the role chain and the grant. For a
+        deny: the deny grant that blocked, the limit that was exceeded, the
+        assignment that expired or has not started, the scopes the user does
+        hold roles in, or the roles that would have the missing grant.
+        """
+        check_scope(scope, "scope")
+        at = require_aware(at, "at")
+        index = self._index
+        mine = [slot[5] for slot in index.by_user.get(user, ())]
+        here = [a for a in mine if covers(a.scope, scope)]
+        active = [a for a in here if a.active(at)]
+        exceeded: Decision | None = None
+        found: Decision | None = None
+        for a in active:
+            for chain, grant in self._grants_reached(a.role, action, resource):
+                if grant.effect is Effect.DENY:
+                    return Decision(
+                        allowed=False,
+                        reason=f"a deny grant on {action} {resource} overrides every allow",
+                        assignment=a,
+                        chain=chain,
+                        grant=grant,
+                    )
+                if amount is not None and grant.limit is not None and amount > grant.limit:
+                    exceeded = exceeded or Decision(
+                        allowed=False,
+                        reason=f"amount {amount} exceeds the limit {grant.limit}",
+                        assignment=a,
+                        chain=chain,
+                        grant=grant,
+                    )
+                elif found is None:
+                    found = Decision(
+                        allowed=True,
+                        reason=f"{user} may {action} {resource} in {scope}",
+                        assignment=a,
+                        chain=chain,
+                        grant=grant,
+                    )
+        if found is not None:
+            return found
+        if exceeded is not None:
+            return exceeded
+        for a in here:
+            if not a.active(at) and any(
+                True for _ in self._grants_reached(a.role, action, resource)
+            ):
+                when = (
+                    f"expired at {a.valid_until.isoformat()}"
+                    if a.valid_until is not None and at >= a.valid_until
+                    else f"starts at {a.valid_from.isoformat() if a.valid_from else '?'}"
+                )
+                return Decision(
+                    allowed=False,
+                    reason=f"the assignment that would allow it {when}",
+                    assignment=a,
+                )
+        if not mine:
+            return Decision(allowed=False, reason=f"{user} holds no role in this matrix")
+        if not here:
+            scopes = sorted({a.scope for a in mine})
+            return Decision(
+                allowed=False,
+                reason=f"{user} holds roles only in {', '.join(scopes)}, not in {scope}",
+            )
+        held = sorted({a.role for a in active})
+        granted = sorted(index.granted_to.get((action, resource), []))
+        missing = f"it is granted to {', '.join(granted)}" if granted else "no role is granted it"
+        return Decision(
+            allowed=False,
+            reason=(
+                f"no grant of {action} {resource} through {user}'s roles here "
+                f"({', '.join(held) or 'none active'}); {missing}"
+            ),
+        )
+
+    def _grants_reached(
+        self, role: str, action: str, resource: str
+    ) -> Iterable[tuple[tuple[str, ...], Grant]]:
+        """Grants on (action, resource) reachable from ``role``, nearest first, with paths."""
+        roles = self._index.roles
+        queue: deque[tuple[str, ...]] = deque([(role,)])
+        seen = {role}
+        while queue:
+            chain = queue.popleft()
+            for grant in self._index.grants_of[chain[-1]]:
+                if grant.action == action and grant.resource == resource:
+                    yield chain, grant
+            for parent in roles[chain[-1]].inherits:
+                if parent not in seen:
+                    seen.add(parent)
+                    queue.append((*chain, parent))
+
+    # -- review functions (NIST) --------------------------------------------------
+
+    def _active_here(self, user: str, scope: str, at: datetime) -> list[Assignment]:
+        check_scope(scope, "scope")
+        at = require_aware(at, "at")
+        mine = (slot[5] for slot in self._index.by_user.get(user, ()))
+        return [a for a in mine if covers(a.scope, scope) and a.active(at)]
+
+    def roles_of(self, user: str, scope: str, at: datetime) -> frozenset[str]:
+        """Roles ``user`` holds in ``scope`` at ``at``, inherited ones included."""
+        held: set[str] = set()
+        for a in self._active_here(user, scope, at):
+            held |= self._index.closure[a.role]
+        return frozenset(held)
+
+    def permissions_of(self, user: str, scope: str, at: datetime) -> frozenset[Permission]:
+        """What ``user`` may do in ``scope`` at ``at`` (denied actions left out)."""
+        merged: dict[Key, object] = {}
+        for a in self._active_here(user, scope, at):
+            for key, limit in self._index.perms[a.role].items():
+                if limit is _DENY or merged.get(key, 0) is _DENY:
+                    merged[key] = _DENY
+                elif key not in merged or limit is None:
+                    merged[key] = limit
+                elif merged[key] is not None:
+                    merged[key] = max(merged[key], limit)  # type: ignore[call-overload]  # Decimals
+        return frozenset(
+            Permission(action, resource, limit)  # type: ignore[arg-type]  # not _DENY here
+            for (action, resource), limit in merged.items()
+            if limit is not _DENY
+        )
+
+    def who_can(
+        self,
+        action: str,
+        resource: str,
+        *,
+        scope: str,
+        at: datetime,
+        amount: Decimal | int | None = None,
+    ) -> frozenset[str]:
+        """Every user for whom :meth:`allows` holds with these arguments."""
+        check_scope(scope, "scope")
+        require_aware(at, "at")
+        index = self._index
+        candidates = {
+            a.user
+            for role in index.granted_to.get((action, resource), ())
+            for a in index.users_of_role[role]
+        }
+        return frozenset(
+            user
+            for user in candidates
+            if self.allows(user, action, resource, scope=scope, at=at, amount=amount)
+        )
+
+    def assigned_users(self, role: str) -> frozenset[str]:
+        """Users assigned ``role`` directly, in any scope, at any time."""
+        self._role(role)
+        return frozenset(a.user for a in self._index.users_of_role[role])
+
+    def authorized_users(self, role: str) -> frozenset[str]:
+        """Users assigned ``role`` or a role that inherits it."""
+        self._role(role)
+        closure = self._index.closure
+        return frozenset(a.user for a in self.assignments if role in closure[a.role])
+
+    def role_permissions(self, role: str) -> frozenset[Permission]:
+        """What ``role`` may do, inherited grants included (denied actions left out)."""
+        self._role(role)
+        return frozenset(
+            Permission(action, resource, limit)  # type: ignore[arg-type]  # not _DENY here
+            for (action, resource), limit in self._index.perms[role].items()
+            if limit is not _DENY
+        )
+
+    def inherited_roles(self, role: str) -> frozenset[str]:
+        """``role`` and every role it inherits from, directly or not."""
+        self._role(role)
+        return self._index.closure[role]
+
+    def _role(self, name: str) -> Role:
+        role = self._index.roles.get(name)
+        if role is None:
+            raise UnknownNameError("role", name)
+        return role
+
+    # -- dynamic separation of duties ---------------------------------------------
+
+    def may_act(self, user: str, role: str, *, case: Iterable[tuple[str, str]]) -> Decision:
+        """Whether ``user`` may act as ``role`` in a case where ``case`` acts happened.
+
+        ``case`` lists (user, role) pairs already recorded in the same case
+        (e.g. the author and earlier reviewers of a report). R-ROL-9: with
+        ``DynamicSeparation("double review", ["author", "reviewer"])`` the
+        author may not also review.
+        """
+        self._role(role)
+        acted = {r for u, r in case if u == user}
+        for rule in self.dynamic_rules:
+            if role not in rule.roles:
+                continue
+            overlap = sorted((acted | {role}) & set(rule.roles))
+            if len(overlap) >= rule.n:
+                return Decision(
+                    allowed=False,
+                    reason=(
+                        f"{rule.name!r}: {user} would act in {len(overlap)} of "
+                        f"{sorted(rule.roles)} in one case ({', '.join(overlap)})"
+                    ),
+                )
+        return Decision(allowed=True, reason=f"no separation rule stops {user} acting as {role}")
+
+    # -- revisions ------------------------------------------------------------------
+
+    def diff(self, other: RoleMatrix) -> MatrixDiff:
+        """What changed from this matrix to ``other`` (e.g. last year's table to this year's)."""
+
+        def delta(mine: Iterable[Any], theirs: Iterable[Any]) -> tuple[tuple[Any, ...], ...]:
+            a, b = list(mine), list(theirs)
+            return tuple(x for x in b if x not in a), tuple(x for x in a if x not in b)
+
+        old_roles = {r.name: r for r in self.roles}
+        new_roles = {r.name: r for r in other.roles}
+        added_grants, removed_grants = delta(self.grants, other.grants)
+        added_assignments, removed_assignments = delta(self.assignments, other.assignments)
+        added_rules, removed_rules = delta(
+            (*self.static_rules, *self.dynamic_rules), (*other.static_rules, *other.dynamic_rules)
+        )
+        return MatrixDiff(
+            from_version=self.version,
+            to_version=other.version,
+            added_roles=tuple(sorted(set(new_roles) - set(old_roles))),
+            removed_roles=tuple(sorted(set(old_roles) - set(new_roles))),
+            changed_roles=tuple(
+                sorted(n for n in set(old_roles) & set(new_roles) if old_roles[n] != new_roles[n])
+            ),
+            added_grants=added_grants,
+            removed_grants=removed_grants,
+            added_assignments=added_assignments,
+            removed_assignments=removed_assignments,
+            added_rules=added_rules,
+            removed_rules=removed_rules,
+        )
+
+    # -- administration -------------------------------------------------------------
+
+    def _changed(
+        self, action: str, at: datetime, actor: str, data: Mapping[str, Any], **fields: Any
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        at = require_aware(at, "at")
+        matrix = attrs.evolve(self, **fields)
+        event = Event(
+            actor=actor,
+            action=f"roles.{action}",
+            subject=self.name,
+            at=at,
+            data={"matrix": self.name, "version": self.version, **data},
+        )
+        return matrix, (event,)
+
+    def add_role(
+        self, role: Role, *, at: datetime, actor: str
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        """A new matrix with ``role`` added (its inheritance checked for cycles)."""
+        data = {"role": role.name, "inherits": list(role.inherits)}
+        return self._changed("role_added", at, actor, data, roles=(*self.roles, role))
+
+    def remove_role(
+        self, name: str, *, at: datetime, actor: str
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        """A new matrix without ``name``, its grants, its assignments and its inheritance links.
+
+        Refused while a separation rule names the role.
+        """
+        self._role(name)
+        rules: tuple[StaticSeparation | DynamicSeparation, ...] = (
+            *self.static_rules,
+            *self.dynamic_rules,
+        )
+        for rule in rules:
+            if name in rule.roles:
+                raise InvalidDefinitionError(
+                    "role", f"a role no separation rule names ({rule.name!r} does)", name
+                )
+        roles = tuple(
+            attrs.evolve(r, inherits=tuple(p for p in r.inherits if p != name))
+            for r in self.roles
+            if r.name != name
+        )
+        return self._changed(
+            "role_removed",
+            at,
+            actor,
+            {"role": name},
+            roles=roles,
+            grants=tuple(g for g in self.grants if g.role != name),
+            assignments=tuple(a for a in self.assignments if a.role != name),
+        )
+
+    def add_inheritance(
+        self, senior: str, junior: str, *, at: datetime, actor: str
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        """A new matrix where ``senior`` also inherits ``junior`` (cycles refused)."""
+        self._role(senior)
+        self._role(junior)
+        roles = tuple(
+            attrs.evolve(r, inherits=(*r.inherits, junior))
+            if r.name == senior and junior not in r.inherits
+            else r
+            for r in self.roles
+        )
+        data = {"senior": senior, "junior": junior}
+        return self._changed("inheritance_added", at, actor, data, roles=roles)
+
+    def remove_inheritance(
+        self, senior: str, junior: str, *, at: datetime, actor: str
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        """A new matrix where ``senior`` no longer inherits ``junior`` directly."""
+        if junior not in self._role(senior).inherits:
+            raise UnknownNameError("inheritance", f"{senior} -> {junior}")
+        roles = tuple(
+            attrs.evolve(r, inherits=tuple(p for p in r.inherits if p != junior))
+            if r.name == senior
+            else r
+            for r in self.roles
+        )
+        data = {"senior": senior, "junior": junior}
+        return self._changed("inheritance_removed", at, actor, data, roles=roles)
+
+    def add_grant(
+        self, grant: Grant, *, at: datetime, actor: str
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        """A new matrix with ``grant`` added."""
+        return self._changed(
+            "grant_added", at, actor, _grant_data(grant), grants=(*self.grants, grant)
+        )
+
+    def remove_grant(
+        self, grant: Grant, *, at: datetime, actor: str
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        """A new matrix without ``grant``."""
+        if grant not in self.grants:
+            raise UnknownNameError("grant", f"{grant.role} {grant.action} {grant.resource}")
+        grants = tuple(g for g in self.grants if g != grant)
+        return self._changed("grant_removed", at, actor, _grant_data(grant), grants=grants)
+
+    def assign(
+        self, assignment: Assignment, *, at: datetime, actor: str
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        """A new matrix with ``assignment`` added (static separation rules checked)."""
+        return self._changed(
+            "assigned",
+            at,
+            actor,
+            _assignment_data(assignment),
+            assignments=(*self.assignments, assignment),
+        )
+
+    def unassign(
+        self, assignment: Assignment, *, at: datetime, actor: str
+    ) -> tuple[RoleMatrix, tuple[Event, ...]]:
+        """A new matrix without ``assignment``."""
+        if assignment not in self.assignments:
+            raise UnknownNameError("assignment", f"{assignment.user} as {assignment.role}")
+        kept = tuple(a for a in self.assignments if a != assignment)
+        data = _assignment_data(assignment)
+        return self._changed("unassigned", at, actor, data, assignments=kept)
+
+
+def _grant_data(grant: Grant) -> dict[str, Any]:
+    return {
+        "role": grant.role,
+        "action": grant.action,
+        "resource": grant.resource,
+        "limit": None if grant.limit is None else str(grant.limit),
+        "effect": grant.effect.value,
+    }
+
+
+def _assignment_data(a: Assignment) -> dict[str, Any]:
+    return {
+        "user": a.user,
+        "role": a.role,
+        "scope": a.scope,
+        "valid_from": a.valid_from.isoformat() if a.valid_from else None,
+        "valid_until": a.valid_until.isoformat() if a.valid_until else None,
+        "reason": a.reason,
+    }

@@ -1,0 +1,30 @@
+"""Scopes: hierarchical paths such as ``company/quality/line-2`` (private).
+
+A role assigned at a scope holds in that scope and every scope below it
+(R-ROL-3, R-ROL-4). Paths are compared segment by segment, so
+``company/quality`` covers ``company/quality/line-2`` but not
+``company/quality-lab``.
+"""
+
+from __future__ import annotations
+
+from govkit.errors import InvalidDefinitionError
+
+__all__ = ["check_scope", "covers"]
+
+
+def check_scope(value: object, field: str = "scope") -> str:
+    """Return ``value`` if it is a well-formed scope path, else raise."""
+    if not isinstance(value, str) or not value:
+        raise InvalidDefinitionError(field, "a scope path such as 'company/quality'", value)
+    segments = value.split("/")
+    if any(not s or s != s.strip() for s in segments):
+        raise InvalidDefinitionError(
+            field, "a path of non-empty segments separated by single '/'", value
+        )
+    return value
+
+
+def covers(assigned: str, requested: str) -> bool:
+    """Whether an assignment at ``assigned`` holds in ``requested``."""
+    return requested == assigned or requested.startswith(assigned + "/")
