@@ -28,15 +28,21 @@ from govkit.roles._model import (
     Role,
     StaticSeparation,
 )
+from govkit.roles._raci import RaciActivity, RaciMatrix
+from govkit.roles._review import AccessReview, Finding
 
 __all__ = [
+    "AccessReview",
     "Assignment",
     "Decision",
     "DynamicSeparation",
     "Effect",
+    "Finding",
     "Grant",
     "MatrixDiff",
     "Permission",
+    "RaciActivity",
+    "RaciMatrix",
     "Role",
     "RoleMatrix",
     "StaticSeparation",

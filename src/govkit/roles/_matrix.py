@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -22,6 +22,7 @@ from govkit.roles._model import (
     Role,
     StaticSeparation,
 )
+from govkit.roles._review import AccessReview
 from govkit.roles._scope import check_scope, covers
 
 __all__ = ["MatrixDiff", "RoleMatrix"]
@@ -567,6 +568,78 @@ class RoleMatrix:
                     ),
                 )
         return Decision(allowed=True, reason=f"no separation rule stops {user} acting as {role}")
+
+    # -- reviews and tables -------------------------------------------------------
+
+    def review(
+        self,
+        at: datetime,
+        *,
+        expiring_within: timedelta = timedelta(days=30),
+        last_use: Mapping[str, datetime] | None = None,
+        inactive_after: timedelta = timedelta(days=90),
+        recertify: str | None = None,
+        upcoming: int = 3,
+    ) -> AccessReview:
+        """An access review report (R-ROL-8).
+
+        Lists assignments expired or expiring within ``expiring_within``,
+        emergency assignments still active, roles held that grant nothing,
+        users whose roles a dynamic separation rule forbids combining in one
+        case, and, when the host passes ``last_use`` (user -> last instant
+        they used their access), users inactive for longer than
+        ``inactive_after``. ``recertify`` is an RRULE for the review schedule
+        (``"FREQ=YEARLY"``); the report lists the next ``upcoming`` dates.
+        """
+        from govkit.roles._review import review_matrix
+
+        return review_matrix(
+            self,
+            at,
+            expiring_within=expiring_within,
+            last_use=last_use,
+            inactive_after=inactive_after,
+            recertify=recertify,
+            upcoming=upcoming,
+        )
+
+    @classmethod
+    def from_csv(
+        cls,
+        text: str,
+        *,
+        name: str,
+        source: str = "<csv>",
+        roles: Iterable[Role] = (),
+        **fields: Any,
+    ) -> RoleMatrix:
+        """Build a matrix whose grants come from a CSV table.
+
+        Columns: ``role, resource, action, limit`` and optionally ``effect``
+        (``allow`` or ``deny``); amounts may use thousands separators. Roles
+        named in the table but not in ``roles`` are added without inheritance.
+        Other keyword arguments (``version``, ``assignments`` …) are passed on.
+
+        Raises:
+            DeserializationError: one entry per bad cell, each naming
+                ``source``, the row and the column.
+        """
+        from govkit.roles._csv import grants_from_csv
+
+        grants = grants_from_csv(text, source=source)
+        declared = list(roles)
+        names = {r.name for r in declared}
+        for grant in grants:
+            if grant.role not in names:
+                declared.append(Role(grant.role))
+                names.add(grant.role)
+        return cls(name=name, roles=declared, grants=grants, **fields)
+
+    def to_csv(self) -> str:
+        """The grants as a CSV table that :meth:`from_csv` reads back."""
+        from govkit.roles._csv import grants_to_csv
+
+        return grants_to_csv(self.grants)
 
     # -- revisions ------------------------------------------------------------------
 
