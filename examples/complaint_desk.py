@@ -7,6 +7,9 @@ meeting are issued within 24 hours (R-SLA-1); a specialist with three
 consecutive timeouts attends intensive training (R-SLA-8); the office
 reports monthly, by the 5th (R-SLA-5); and a fault found through a complaint
 is rectified by a deadline, plan first and review after (R-SLA-6, R-SLA-11).
+Contracts are readable only by the director and legal (R-ROL-2), purchase
+authority is tiered by amount (R-APV-5), an emergency group holds temporary
+powers (R-ROL-10), and access is reviewed every year (R-ROL-8).
 
 Run it with ``make demo``.
 """
@@ -21,11 +24,13 @@ from zoneinfo import ZoneInfo
 
 from govkit.audit import AuditLog, Event
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Period
+from govkit.roles import RoleMatrix
 from govkit.serialization import from_toml
 from govkit.sla import BreachStreak, RecurringDeadline, SlaClock, SlaGoal, SlaPolicy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-POLICY_FILE = Path(__file__).parent / "policies" / "complaint_reply.toml"
+POLICIES = Path(__file__).parent / "policies"
+POLICY_FILE = POLICIES / "complaint_reply.toml"
 
 REPLY_WITHIN = BusinessDays(5)  # R-SLA-3: 5个工作日
 MINUTES_WITHIN = timedelta(hours=24)  # R-SLA-1: elapsed time, weekends included
@@ -251,6 +256,61 @@ def print_improvement(calendar: BusinessCalendar) -> None:
     print(f"  acceptance due         {_when(status.due_at)}")
 
 
+def load_matrix() -> RoleMatrix:
+    """The office's permission matrix: roles from TOML, the yearly grant table from CSV."""
+    base = from_toml((POLICIES / "roles.toml").read_text(encoding="utf-8"), RoleMatrix)
+    table = POLICIES / "permission_matrix.csv"
+    return RoleMatrix.from_csv(table.read_text(encoding="utf-8"), source=table.name, base=base)
+
+
+def print_access(matrix: RoleMatrix) -> None:
+    """R-ROL-2, R-APV-5, R-ROL-10: who may read contracts, approve purchases, act in a crisis."""
+    print(f"\nPermission matrix {matrix.name} v{matrix.version} ({len(matrix.grants)} grants)")
+    now = datetime(2026, 11, 23, 10, tzinfo=SHANGHAI)
+    requests: list[tuple[str, str, str, str, datetime, int | None]] = [
+        ("zhao", "read", "contract-archive", "company/archive", now, None),
+        ("zhou", "read", "contract-archive", "company/archive", now, None),
+        ("wang", "read", "contract-archive", "company/archive", now, None),
+        ("qian", "approve", "purchase", "company/complaints", now, 30_000),
+        ("qian", "approve", "purchase", "company/complaints", now, 80_000),
+        ("zhao", "appoint", "major-post", "company", now, None),
+        (
+            "wang",
+            "read",
+            "customer-data",
+            "company/crm",
+            datetime(2026, 6, 12, 15, tzinfo=SHANGHAI),
+            None,
+        ),
+        (
+            "wang",
+            "read",
+            "customer-data",
+            "company/crm",
+            datetime(2026, 6, 20, 10, tzinfo=SHANGHAI),
+            None,
+        ),
+    ]
+    for user, action, resource, scope, at, amount in requests:
+        decision = matrix.check(user, action, resource, scope=scope, at=at, amount=amount)
+        what = f"{user} {action} {resource}" + (f" {amount:,}" if amount else "")
+        print(f"  {what:<34} {at:%Y-%m-%d}  {decision.explain()}")
+
+
+def print_review(matrix: RoleMatrix) -> None:
+    """R-ROL-8: the yearly access review, with the recertification dates."""
+    # The host knows when each user last used their access (from its own logs).
+    last_use = {user: datetime(2026, 11, 20, tzinfo=SHANGHAI) for user in matrix.users_with_roles()}
+    last_use["li"] = datetime(2026, 7, 1, tzinfo=SHANGHAI)
+    report = matrix.review(
+        datetime(2026, 11, 23, 10, tzinfo=SHANGHAI),
+        last_use=last_use,
+        recertify="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15",
+    )
+    print()
+    print(report.explain())
+
+
 def main() -> None:
     """Print the deadline table, the SLA clocks, the training flags and the report dates."""
     calendar = BusinessCalendar.china()
@@ -263,6 +323,9 @@ def main() -> None:
     log.extend(flag_training(handled, at=datetime(2026, 4, 10, 9, tzinfo=SHANGHAI)))
     print_reports(calendar, after=datetime(2026, 9, 10, tzinfo=SHANGHAI))
     print_improvement(calendar)
+    matrix = load_matrix()
+    print_access(matrix)
+    print_review(matrix)
     log.verify()
     print(f"\nAudit log: {len(log)} events, chain verified, head {log.head[:12]}…")
 

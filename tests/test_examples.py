@@ -83,3 +83,28 @@ def test_complaint_desk_chained_deadlines_and_milestones(
     assert "director review due    Fri 2026-05-08 18:00" in out
     assert "mid-term review        Thu 2026-06-25 18:00" in out
     assert "acceptance due         Tue 2026-08-11 18:00" in out
+
+
+def test_complaint_desk_permission_matrix() -> None:
+    """R-ROL-2, R-APV-5, R-ROL-10, R-ROL-8: archive access, purchase tiers, emergency, review."""
+    namespace = runpy.run_path(str(EXAMPLES[0].parent / "complaint_desk.py"))
+    matrix = namespace["load_matrix"]()
+    now = datetime(2026, 11, 23, 10, tzinfo=SHANGHAI)
+    archive = {"scope": "company/archive", "at": now}
+    assert matrix.who_can("read", "contract-archive", **archive) == {"zhao", "zhou"}
+    assert matrix.allows(
+        "qian", "approve", "purchase", scope="company/complaints", at=now, amount=50_000
+    )
+    assert not matrix.allows(
+        "qian", "approve", "purchase", scope="company/complaints", at=now, amount=50_001
+    )
+    crisis = datetime(2026, 6, 12, 15, tzinfo=SHANGHAI)
+    after = datetime(2026, 6, 17, 9, tzinfo=SHANGHAI)  # valid_until is exclusive
+    assert matrix.allows("wang", "read", "customer-data", scope="company/crm", at=crisis)
+    assert (
+        "expired"
+        in matrix.check("wang", "read", "customer-data", scope="company/crm", at=after).reason
+    )
+    report = matrix.review(now, recertify="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15")
+    assert [f.user for f in report.of_kind("expired")] == ["wang"]
+    assert report.next_reviews[0] == datetime(2027, 1, 15, 10, tzinfo=SHANGHAI)

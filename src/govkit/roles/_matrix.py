@@ -512,6 +512,10 @@ class RoleMatrix:
             if self.allows(user, action, resource, scope=scope, at=at, amount=amount)
         )
 
+    def users_with_roles(self) -> frozenset[str]:
+        """Every user with at least one assignment (in any scope, at any time)."""
+        return frozenset(self._index.by_user)
+
     def assigned_users(self, role: str) -> frozenset[str]:
         """Users assigned ``role`` directly, in any scope, at any time."""
         self._role(role)
@@ -608,17 +612,17 @@ class RoleMatrix:
         cls,
         text: str,
         *,
-        name: str,
         source: str = "<csv>",
-        roles: Iterable[Role] = (),
+        base: RoleMatrix | None = None,
         **fields: Any,
     ) -> RoleMatrix:
         """Build a matrix whose grants come from a CSV table.
 
         Columns: ``role, resource, action, limit`` and optionally ``effect``
-        (``allow`` or ``deny``); amounts may use thousands separators. Roles
-        named in the table but not in ``roles`` are added without inheritance.
-        Other keyword arguments (``version``, ``assignments`` …) are passed on.
+        (``allow`` or ``deny``); amounts may use thousands separators. The
+        other parts (name, version, roles, assignments, rules …) come from
+        ``base`` and from keyword arguments, which win. Roles named in the
+        table but defined nowhere are added without inheritance.
 
         Raises:
             DeserializationError: one entry per bad cell, each naming
@@ -627,13 +631,19 @@ class RoleMatrix:
         from govkit.roles._csv import grants_from_csv
 
         grants = grants_from_csv(text, source=source)
-        declared = list(roles)
+        parts: dict[str, Any] = {}
+        if base is not None:
+            parts = {f.name: getattr(base, f.name) for f in attrs.fields(cls) if f.init}
+        parts.update(fields)
+        declared = list(parts.get("roles", ()))
         names = {r.name for r in declared}
         for grant in grants:
             if grant.role not in names:
                 declared.append(Role(grant.role))
                 names.add(grant.role)
-        return cls(name=name, roles=declared, grants=grants, **fields)
+        parts["roles"] = declared
+        parts["grants"] = grants
+        return cls(**parts)
 
     def to_csv(self) -> str:
         """The grants as a CSV table that :meth:`from_csv` reads back."""
