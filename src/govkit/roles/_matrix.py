@@ -134,6 +134,7 @@ class _Index:
         "granted_to",
         "grants_of",
         "perms",
+        "reached",
         "roles",
         "users_of_role",
     )
@@ -141,6 +142,8 @@ class _Index:
     def __init__(self, matrix: RoleMatrix) -> None:
         roles = {role.name: role for role in matrix.roles}
         self.roles = roles
+        # (role, action, resource) -> ((chain, grant), ...), filled as check() asks.
+        self.reached: dict[tuple[str, str, str], tuple[tuple[tuple[str, ...], Grant], ...]] = {}
         self.closure = _closures(roles)
         self.grants_of: dict[str, list[Grant]] = {name: [] for name in roles}
         for grant in matrix.grants:
@@ -441,8 +444,17 @@ class RoleMatrix:
 
     def _grants_reached(
         self, role: str, action: str, resource: str
-    ) -> Iterable[tuple[tuple[str, ...], Grant]]:
+    ) -> tuple[tuple[tuple[str, ...], Grant], ...]:
         """Grants on (action, resource) reachable from ``role``, nearest first, with paths."""
+        key = (role, action, resource)
+        found = self._index.reached.get(key)
+        if found is None:
+            found = self._index.reached[key] = tuple(self._walk(role, action, resource))
+        return found
+
+    def _walk(
+        self, role: str, action: str, resource: str
+    ) -> Iterable[tuple[tuple[str, ...], Grant]]:
         roles = self._index.roles
         queue: deque[tuple[str, ...]] = deque([(role,)])
         seen = {role}

@@ -8,6 +8,8 @@ A role assigned at a scope holds in that scope and every scope below it
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from govkit.errors import InvalidDefinitionError
 
 __all__ = ["check_scope", "covers"]
@@ -17,12 +19,16 @@ def check_scope(value: object, field: str = "scope") -> str:
     """Return ``value`` if it is a well-formed scope path, else raise."""
     if not isinstance(value, str) or not value:
         raise InvalidDefinitionError(field, "a scope path such as 'company/quality'", value)
-    segments = value.split("/")
-    if any(not s or s != s.strip() for s in segments):
+    if not _well_formed(value):
         raise InvalidDefinitionError(
             field, "a path of non-empty segments separated by single '/'", value
         )
     return value
+
+
+@lru_cache(maxsize=4096)
+def _well_formed(path: str) -> bool:
+    return all(s and s == s.strip() for s in path.split("/"))
 
 
 def covers(assigned: str, requested: str) -> bool:
