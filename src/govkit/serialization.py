@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache, partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -220,7 +220,7 @@ def _run_out(converter: cattrs.Converter, run: Any) -> dict[str, Any]:
         }
     }
     for field in attrs.fields(attrs.resolve_types(type(run))):
-        if field.name != ref_field:
+        if field.init and field.name != ref_field:
             out[field.name] = converter.unstructure(getattr(run, field.name), field.type)
     return out
 
@@ -230,7 +230,11 @@ def _run_fields(cls: type) -> type:
     """An attrs class with ``cls``'s fields minus its definition, for structuring."""
     attrs.resolve_types(cls)
     ref_field = cls.__govkit_definition__  # type: ignore[attr-defined]  # _is_run checked it
-    fields = {f.name: attrs.field(type=f.type) for f in attrs.fields(cls) if f.name != ref_field}
+    fields = {
+        f.name: attrs.field(type=f.type)
+        for f in attrs.fields(cls)
+        if f.init and f.name != ref_field
+    }
     return attrs.make_class(f"{cls.__name__}Fields", fields, frozen=True)
 
 
@@ -266,6 +270,10 @@ def _run_in(
     return cls(**{ref_field: definition}, **attrs.asdict(values, recurse=False))
 
 
+def _is_list_type(kind: Any) -> bool:
+    return get_origin(kind) in {tuple, list, set, frozenset}
+
+
 def _is_govkit_value(cls: Any) -> bool:
     return (
         isinstance(cls, type)
@@ -294,8 +302,13 @@ def _value_in(converter: cattrs.Converter, data: Any, cls: type) -> Any:
             if field.default is attrs.NOTHING:
                 errors.append(FieldError(f"$.{field.alias}", "required field missing"))
             continue
+        raw = data[field.alias]
+        if _is_list_type(field.type) and isinstance(raw, str | bytes | dict):
+            # cattrs would happily read "abc" as ("a", "b", "c").
+            errors.append(FieldError(f"$.{field.alias}", f"expected a list, got {raw!r}"))
+            continue
         try:
-            value = converter.structure(data[field.alias], field.type)
+            value = converter.structure(raw, field.type)
             if field.converter is not None:
                 value = field.converter(value)
             if field.validator is not None:

@@ -10,68 +10,71 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
 from govkit.errors import DeserializationError, FieldError, InvalidDefinitionError
-from govkit.roles._model import Grant
+from govkit.roles._model import Effect, Grant, parse_limit
 
 __all__ = ["COLUMNS", "grants_from_csv", "grants_to_csv"]
 
 COLUMNS = ("role", "resource", "action", "limit", "effect")
-_REQUIRED = ("role", "resource", "action")
+_REQUIRED = ("role", "resource", "action", "limit")  # columns every table has
+_FILLED = ("role", "resource", "action")  # cells that may not be empty (no limit: empty)
 
 
 def grants_from_csv(text: str, *, source: str) -> list[Grant]:
     """Read grants from CSV text; raise one error listing every bad cell."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or []]
-    errors: list[FieldError] = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [cell.strip() for cell in next(reader, [])]
+    problems = []
     missing = [c for c in _REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown:
-        problems = []
-        if missing:
-            problems.append(f"missing column(s) {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown column(s) {', '.join(unknown)}")
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if missing:
+        problems.append(f"missing column(s) {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column(s) {', '.join(unknown)}")
+    if repeated:
+        problems.append(f"repeated column(s) {', '.join(repeated)}")
+    if problems:
         expected = ", ".join(COLUMNS)
-        errors.append(
-            FieldError(f"{source}: row 1", f"{'; '.join(problems)} (expected {expected})")
-        )
-        raise DeserializationError("RoleMatrix", errors)
+        message = f"{'; '.join(problems)} (expected {expected}; effect is optional)"
+        raise DeserializationError("RoleMatrix", [FieldError(f"{source}: row 1", message)])
+    errors: list[FieldError] = []
     grants = []
-    for row_number, raw in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if None in raw:
-            errors.append(FieldError(f"{source}: row {row_number}", "more cells than columns"))
-            continue
-        if not any(row.values()):
+    for row_number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
             continue  # blank line
-        for column in _REQUIRED:
-            if not row.get(column):
-                errors.append(
-                    FieldError(f"{source}: row {row_number}, column {column}", "empty cell")
-                )
-        if any(not row.get(c) for c in _REQUIRED):
+        where = f"{source}: row {row_number}"
+        if len(cells) > len(header):
+            errors.append(FieldError(where, f"{len(cells)} cells for {len(header)} columns"))
             continue
+        row = {column: cell.strip() for column, cell in zip(header, cells, strict=False)}
+        bad = [FieldError(f"{where}, column {c}", "empty cell") for c in _FILLED if not row.get(c)]
+        limit: Decimal | None = None
         try:
-            grant = Grant(
-                row["role"],
-                row["action"],
-                row["resource"],
-                limit=(row.get("limit") or "").replace(",", "") or None,
-                effect=row.get("effect") or "allow",
+            limit = parse_limit(row.get("limit", "").replace(",", "") or None)
+        except InvalidDefinitionError as exc:
+            bad.append(
+                FieldError(f"{where}, column limit", f"expected {exc.expected}, got {exc.got!r}")
             )
-        except (InvalidDefinitionError, ValueError) as exc:
-            column = exc.field if isinstance(exc, InvalidDefinitionError) else "effect"
-            column = column if column in COLUMNS else "limit"
-            message = (
-                f"expected {exc.expected}, got {exc.got!r}"
-                if isinstance(exc, InvalidDefinitionError)
-                else f"expected allow or deny, got {row.get('effect')!r}"
+        effect = Effect.ALLOW
+        try:
+            effect = Effect(row.get("effect") or "allow")
+        except ValueError:
+            bad.append(
+                FieldError(
+                    f"{where}, column effect", f"expected allow or deny, got {row['effect']!r}"
+                )
             )
-            errors.append(FieldError(f"{source}: row {row_number}, column {column}", message))
+        if effect is Effect.DENY and limit is not None:
+            bad.append(FieldError(f"{where}, column limit", "a deny grant takes no limit"))
+        if bad:
+            errors.extend(bad)
             continue
-        grants.append(grant)
+        grants.append(
+            Grant(row["role"], row["action"], row["resource"], limit=limit, effect=effect)
+        )
     if errors:
         raise DeserializationError("RoleMatrix", errors)
     return grants

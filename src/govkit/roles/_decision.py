@@ -53,7 +53,13 @@ class Decision:
 
 @attrs.frozen
 class Permission:
-    """An action on a resource a user may take, with the largest amount allowed."""
+    """An action on a resource a user may take, with the largest amount allowed.
+
+    Attributes:
+        action: e.g. ``"approve"``.
+        resource: e.g. ``"purchase"``.
+        limit: The largest amount covered; ``None`` for no limit.
+    """
 
     action: str
     resource: str

@@ -23,7 +23,7 @@ from govkit.roles._model import (
     StaticSeparation,
 )
 from govkit.roles._review import AccessReview
-from govkit.roles._scope import check_scope, covers
+from govkit.roles._scope import check_scope, covers, well_formed
 
 __all__ = ["MatrixDiff", "RoleMatrix"]
 
@@ -82,7 +82,21 @@ def _version(_instance: object, _attribute: attrs.Attribute[int], value: int) ->
 
 @attrs.frozen(kw_only=True)
 class MatrixDiff:
-    """What changed between two versions of a matrix."""
+    """What changed between two versions of a matrix (truthy when anything did).
+
+    Attributes:
+        from_version: Version of the older matrix.
+        to_version: Version of the newer matrix.
+        added_roles: Roles only in the newer matrix.
+        removed_roles: Roles only in the older matrix.
+        changed_roles: Roles in both whose inheritance or description changed.
+        added_grants: Grants only in the newer matrix.
+        removed_grants: Grants only in the older matrix.
+        added_assignments: Assignments only in the newer matrix.
+        removed_assignments: Assignments only in the older matrix.
+        added_rules: Separation rules only in the newer matrix.
+        removed_rules: Separation rules only in the older matrix.
+    """
 
     from_version: int
     to_version: int
@@ -181,38 +195,43 @@ class _Index:
 
 
 def _closures(roles: Mapping[str, Role]) -> dict[str, frozenset[str]]:
-    """Each role with every role it inherits from, directly or not; refuses cycles."""
-    for name, role in roles.items():
-        for i, parent in enumerate(role.inherits):
+    """Each role with every role it inherits from, directly or not; refuses cycles.
+
+    Iterative depth-first search, so hierarchies of any depth work.
+    """
+    for i, role in enumerate(roles.values()):
+        for j, parent in enumerate(role.inherits):
             if parent not in roles:
                 raise InvalidDefinitionError(
-                    f"roles[{name}].inherits[{i}]", "the name of a defined role", parent
+                    f"roles[{i}].inherits[{j}]", "the name of a defined role", parent
                 )
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     closure: dict[str, frozenset[str]] = {}
-
-    def visit(name: str, path: list[str]) -> frozenset[str]:
-        if state.get(name) == 2:
-            return closure[name]
-        if state.get(name) == 1:
-            cycle = [*path[path.index(name) :], name]
-            raise InvalidDefinitionError(
-                "roles", "an inheritance graph without cycles", " -> ".join(cycle)
-            )
-        state[name] = 1
-        path.append(name)
-        reach = {name}
-        for parent in roles[name].inherits:
-            reach |= visit(parent, path)
-        path.pop()
-        state[name] = 2
-        closure[name] = frozenset(reach)
-        return closure[name]
-
-    for name in roles:
-        # An explicit stack would avoid Python's recursion limit on very deep
-        # hierarchies; depth is bounded by the number of roles.
-        visit(name, [])
+    on_path: set[str] = set()
+    for root in roles:
+        if root in closure:
+            continue
+        path = [root]
+        pending = [iter(roles[root].inherits)]
+        on_path.add(root)
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:  # every junior of path[-1] is done
+                pending.pop()
+                name = path.pop()
+                on_path.discard(name)
+                reach = {name}
+                for junior in roles[name].inherits:
+                    reach |= closure[junior]
+                closure[name] = frozenset(reach)
+            elif step in on_path:
+                cycle = [*path[path.index(step) :], step]
+                raise InvalidDefinitionError(
+                    "roles", "an inheritance graph without cycles", " -> ".join(cycle)
+                )
+            elif step not in closure:
+                path.append(step)
+                on_path.add(step)
+                pending.append(iter(roles[step].inherits))
     return closure
 
 
@@ -333,6 +352,8 @@ class RoleMatrix:
         """
         if at.tzinfo is None:
             raise NaiveDatetimeError("at", at)
+        if not well_formed(scope):
+            check_scope(scope, "scope")  # raises, naming what is wrong
         slots = self._index.by_user.get(user)
         if slots is None:
             return False

@@ -46,7 +46,8 @@ def _parents(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _limit(value: object) -> Decimal | None:
+def parse_limit(value: object) -> Decimal | None:
+    """An amount limit from a number or text; ``None`` for no limit."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
@@ -110,7 +111,7 @@ class Grant:
     role: str = attrs.field(validator=_name)
     action: str = attrs.field(validator=_name)
     resource: str = attrs.field(validator=_name)
-    limit: Decimal | None = attrs.field(default=None, converter=_limit, kw_only=True)
+    limit: Decimal | None = attrs.field(default=None, converter=parse_limit, kw_only=True)
     effect: Effect = attrs.field(default=Effect.ALLOW, converter=Effect, kw_only=True)
 
     def __attrs_post_init__(self) -> None:

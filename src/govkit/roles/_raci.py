@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -13,7 +14,7 @@ __all__ = ["RaciActivity", "RaciMatrix"]
 _LETTERS = frozenset("RACI")
 
 
-def _parties(value: object) -> dict[str, str]:
+def _parties(value: object) -> Mapping[str, str]:
     if not isinstance(value, Mapping) or not value:
         raise InvalidDefinitionError(
             "parties", "a mapping of party -> letters ('R', 'A', …)", value
@@ -26,7 +27,7 @@ def _parties(value: object) -> dict[str, str]:
         if not text or not set(text) <= _LETTERS or len(set(text)) != len(text):
             raise InvalidDefinitionError(f"parties.{party}", "letters among R, A, C, I", letters)
         out[party] = "".join(sorted(text, key="RACI".index))
-    return out
+    return MappingProxyType(out)  # read-only: a frozen activity stays valid
 
 
 @attrs.frozen(kw_only=True)
@@ -73,6 +74,7 @@ class RaciActivity:
 
     def with_letter(self, letter: str) -> tuple[str, ...]:
         """The parties carrying ``letter`` (R, A, C or I)."""
+        letter = letter.upper() if isinstance(letter, str) else letter
         if letter not in _LETTERS:
             raise InvalidDefinitionError("letter", "one of R, A, C, I", letter)
         return tuple(p for p, letters in self.parties.items() if letter in letters)

@@ -7,16 +7,18 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import attrs
-from dateutil.rrule import rrulestr
 
+from govkit._rrule import check_rule
 from govkit._time import require_aware
-from govkit.errors import InvalidDefinitionError
 from govkit.roles._model import Assignment
 
 if TYPE_CHECKING:
     from govkit.roles._matrix import RoleMatrix
 
-__all__ = ["AccessReview", "Finding"]
+__all__ = ["KINDS", "AccessReview", "Finding"]
+
+KINDS = ("expired", "expiring", "emergency", "empty-role", "separation", "inactive")
+"""The kinds of finding, in the order a report lists them."""
 
 
 @attrs.frozen
@@ -120,13 +122,14 @@ def review_matrix(
     for role in matrix.roles:
         reach = matrix.inherited_roles(role.name)
         if not reach & granted and matrix.assigned_users(role.name):
-            users = ", ".join(sorted(matrix.assigned_users(role.name)))
+            holders = sorted(matrix.assigned_users(role.name))
+            verb = "holds" if len(holders) == 1 else "hold"
             findings.append(
                 Finding(
                     "empty-role",
                     None,
                     role.name,
-                    f"role {role.name} grants nothing, yet {users} hold it",
+                    f"role {role.name} grants nothing, yet {', '.join(holders)} {verb} it",
                 )
             )
     findings += _separation_findings(matrix)
@@ -138,10 +141,11 @@ def review_matrix(
                 findings.append(
                     Finding("inactive", user, None, f"{user} holds roles but used them {when}")
                 )
+    order = {kind: i for i, kind in enumerate(KINDS)}
     return AccessReview(
         at=at,
         matrix=f"{matrix.name} v{matrix.version}",
-        findings=tuple(findings),
+        findings=tuple(sorted(findings, key=lambda f: order[f.kind])),  # stable: grouped
         next_reviews=_next_reviews(recertify, at, upcoming),
     )
 
@@ -172,10 +176,7 @@ def _separation_findings(matrix: RoleMatrix) -> list[Finding]:
 def _next_reviews(rule: str | None, at: datetime, upcoming: int) -> tuple[datetime, ...]:
     if rule is None:
         return ()
-    try:
-        parsed = rrulestr(rule, dtstart=at.replace(tzinfo=None))
-    except (ValueError, TypeError) as exc:
-        raise InvalidDefinitionError("recertify", f"an RFC 5545 RRULE ({exc})", rule) from None
+    parsed = check_rule(rule, "recertify", at.replace(tzinfo=None))
     out = []
     for moment in parsed.xafter(at.replace(tzinfo=None), count=upcoming):
         out.append(moment.replace(tzinfo=at.tzinfo))

@@ -12,14 +12,14 @@ from functools import lru_cache
 
 from govkit.errors import InvalidDefinitionError
 
-__all__ = ["check_scope", "covers"]
+__all__ = ["check_scope", "covers", "well_formed"]
 
 
 def check_scope(value: object, field: str = "scope") -> str:
     """Return ``value`` if it is a well-formed scope path, else raise."""
     if not isinstance(value, str) or not value:
         raise InvalidDefinitionError(field, "a scope path such as 'company/quality'", value)
-    if not _well_formed(value):
+    if not well_formed(value):
         raise InvalidDefinitionError(
             field, "a path of non-empty segments separated by single '/'", value
         )
@@ -27,8 +27,9 @@ def check_scope(value: object, field: str = "scope") -> str:
 
 
 @lru_cache(maxsize=4096)
-def _well_formed(path: str) -> bool:
-    return all(s and s == s.strip() for s in path.split("/"))
+def well_formed(path: str) -> bool:
+    """Whether ``path`` is a non-empty path of non-empty, unpadded segments (cached)."""
+    return bool(path) and all(s and s == s.strip() for s in path.split("/"))
 
 
 def covers(assigned: str, requested: str) -> bool:

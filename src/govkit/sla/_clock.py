@@ -213,6 +213,14 @@ def _threshold(target: timedelta, fraction: Decimal) -> timedelta:
     return _ONE_US * math.ceil(Decimal(us) * fraction)
 
 
+@lru_cache(maxsize=4096)
+def _amounts(
+    thresholds: tuple[Decimal, ...], target: timedelta
+) -> tuple[tuple[Decimal, timedelta], ...]:
+    """Each warning fraction with the time it stands for, then the breach (the whole target)."""
+    return (*((f, _threshold(target, f)) for f in thresholds), (_BREACH, target))
+
+
 @attrs.frozen(kw_only=True)
 class SlaClock:
     """A frozen snapshot of one case's SLA clock; every change returns a new one.
@@ -242,6 +250,11 @@ class SlaClock:
     updated_at: datetime
     ended_at: datetime | None
     history: tuple[Cycle, ...]
+    # When each threshold (and the breach) will be reached if the clock keeps
+    # running: fixed from one change to the next, so status() only measures.
+    _planned: tuple[datetime | None, ...] | None = attrs.field(
+        init=False, default=None, eq=False, repr=False, hash=False
+    )
 
     # -- construction --------------------------------------------------------
 
@@ -303,12 +316,13 @@ class SlaClock:
         )
         elapsed = self.banked + open_elapsed
         crossed = self._crossings(at, meter, open_elapsed)
-        due = self._used_up(at, meter, open_elapsed)
+        due = next((c.at for c in crossed if c.fraction == _BREACH), None)
+        if due is None:
+            due = self._used_up(meter, open_elapsed)
         breached = due is not None and self._ran_after(due, at)
         if due is None:
             if self.state == "running":
-                assert self.running_since is not None
-                due = meter.reach(self.running_since, self.target - self.banked)
+                due = self._schedule()[-1]
             elif self.state == "paused":
                 due = meter.reach(at, self.target - elapsed)
             else:
@@ -342,13 +356,14 @@ class SlaClock:
         open_elapsed = meter.measure(self.running_since, at)
         elapsed = self.banked + open_elapsed
         done = {c.fraction for c in self._crossings(at, meter, open_elapsed)}
-        for fraction, amount in self._amounts():
+        for i, (fraction, amount) in enumerate(self._amounts()):
             if fraction in done:
                 continue
-            if amount > elapsed:
-                moment = meter.reach(self.running_since, amount - self.banked)
+            planned = self._schedule()[i]
+            if amount > elapsed and planned is not None:
+                moment = planned
             else:  # used up at or before `at`; late from the first instant run after both
-                used_up = self._used_up(at, meter, open_elapsed) or at
+                used_up = self._used_up(meter, open_elapsed) or at
                 moment = max(used_up, self.running_since)
             return moment + _ONE_US if fraction == _BREACH else moment
         return None
@@ -453,19 +468,32 @@ class SlaClock:
             },
         )
 
-    def _amounts(self) -> list[tuple[Decimal, timedelta]]:
-        goal = self.goal_definition()
-        amounts = [(f, _threshold(self.target, f)) for f in goal.thresholds]
-        amounts.append((_BREACH, self.target))
-        return amounts
+    def _amounts(self) -> tuple[tuple[Decimal, timedelta], ...]:
+        return _amounts(self.goal_definition().thresholds, self.target)
+
+    def _schedule(self) -> tuple[datetime | None, ...]:
+        """When each amount is reached in the running span; None where reached before it."""
+        planned = self._planned
+        if planned is None:
+            planned = ()
+            if self.running_since is not None:
+                meter = self._meter()
+                planned = tuple(
+                    meter.reach(self.running_since, amount - self.banked)
+                    if amount > self.banked
+                    else None
+                    for _, amount in self._amounts()
+                )
+            object.__setattr__(self, "_planned", planned)
+        return planned
 
     def _reached(
-        self, amount: timedelta, at: datetime, meter: _Meter, open_elapsed: timedelta
+        self, i: int, amount: timedelta, meter: _Meter, open_elapsed: timedelta
     ) -> datetime | None:
-        """The earliest instant the cycle had counted ``amount``, if it has by ``at``."""
+        """The earliest instant the cycle had counted ``amount`` (the i-th), if it has yet."""
         if amount > self.banked:
             if self.running_since is not None and self.banked + open_elapsed >= amount:
-                return meter.reach(self.running_since, amount - self.banked)
+                return self._schedule()[i]
             return None
         counted = _ZERO
         for span in self.segments:
@@ -474,11 +502,11 @@ class SlaClock:
             counted += span.elapsed
         return None  # pragma: no cover - banked is the sum of the spans
 
-    def _used_up(self, at: datetime, meter: _Meter, open_elapsed: timedelta) -> datetime | None:
+    def _used_up(self, meter: _Meter, open_elapsed: timedelta) -> datetime | None:
         for crossing in self.crossed:
             if crossing.fraction == _BREACH:
                 return crossing.at
-        return self._reached(self.target, at, meter, open_elapsed)
+        return self._reached(len(self._amounts()) - 1, self.target, meter, open_elapsed)
 
     def _ran_after(self, moment: datetime, at: datetime) -> bool:
         """Whether the clock was running at some instant after ``moment`` (up to ``at``).
@@ -495,10 +523,10 @@ class SlaClock:
     ) -> tuple[ThresholdCrossing, ...]:
         recorded = {c.fraction: c for c in self.crossed}
         found = []
-        for fraction, amount in self._amounts():
+        for i, (fraction, amount) in enumerate(self._amounts()):
             crossing = recorded.get(fraction)
             if crossing is None:
-                moment = self._reached(amount, at, meter, open_elapsed)
+                moment = self._reached(i, amount, meter, open_elapsed)
                 if moment is None or (fraction == _BREACH and not self._ran_after(moment, at)):
                     continue
                 crossing = ThresholdCrossing(fraction, moment)
@@ -571,7 +599,7 @@ class SlaClock:
             meter = ended._meter()
             # The due instant in force at the end: when the target was used up,
             # or when it would have been had the clock kept running.
-            due = ended._used_up(at, meter, _ZERO) or meter.reach(at, self.target - ended.banked)
+            due = ended._used_up(meter, _ZERO) or meter.reach(at, self.target - ended.banked)
             cycle = Cycle(
                 number=self.cycle,
                 goal=self.goal,
