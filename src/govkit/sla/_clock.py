@@ -295,6 +295,7 @@ class SlaClock:
         event = clock._event(
             "sla.started", at, actor, due_at=due.isoformat(), reasons=list(choice.reasons)
         )
+        clock._schedule()  # plan the thresholds now, so that status() only measures
         return clock, (event,)
 
     # -- reading ---------------------------------------------------------------
@@ -583,6 +584,7 @@ class SlaClock:
         state = _fire(action, clock.state, within=not breached)
         changed, caused = clock._apply(action, state, at, actor, **options)
         changed = attrs.evolve(changed, version=self.version + 1, updated_at=at)
+        changed._schedule()
         return changed, (*events, *caused)
 
     def _apply(
