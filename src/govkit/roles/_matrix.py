@@ -290,6 +290,8 @@ class RoleMatrix:
             if role.name in names:
                 raise InvalidDefinitionError(f"roles[{i}].name", "a unique role name", role.name)
             names.add(role.name)
+        _refuse_repeats(self.grants, "grants")
+        _refuse_repeats(self.assignments, "assignments")
         for i, grant in enumerate(self.grants):
             if grant.role not in names:
                 raise InvalidDefinitionError(f"grants[{i}].role", "a defined role", grant.role)
@@ -431,9 +433,8 @@ class RoleMatrix:
         if exceeded is not None:
             return exceeded
         for a in here:
-            if not a.active(at) and any(
-                True for _ in self._grants_reached(a.role, action, resource)
-            ):
+            reached = self._grants_reached(a.role, action, resource)
+            if not a.active(at) and any(g.effect is Effect.ALLOW for _, g in reached):
                 when = (
                     f"expired at {a.valid_until.isoformat()}"
                     if a.valid_until is not None and at >= a.valid_until
@@ -591,7 +592,10 @@ class RoleMatrix:
         author may not also review.
         """
         self._role(role)
-        acted = {r for u, r in case if u == user}
+        acts = list(case)
+        for _, other in acts:
+            self._role(other)
+        acted = {r for u, r in acts if u == user}
         for rule in self.dynamic_rules:
             if role not in rule.roles:
                 continue
@@ -839,6 +843,14 @@ class RoleMatrix:
         kept = tuple(a for a in self.assignments if a != assignment)
         data = _assignment_data(assignment)
         return self._changed("unassigned", at, actor, data, assignments=kept)
+
+
+def _refuse_repeats(items: tuple[Any, ...], field: str) -> None:
+    seen: set[Any] = set()
+    for i, item in enumerate(items):
+        if item in seen:
+            raise InvalidDefinitionError(f"{field}[{i}]", "an entry not already listed", item)
+        seen.add(item)
 
 
 def _grant_data(grant: Grant) -> dict[str, Any]:

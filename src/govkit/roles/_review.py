@@ -10,6 +10,7 @@ import attrs
 
 from govkit._rrule import check_rule
 from govkit._time import require_aware
+from govkit.errors import InvalidDefinitionError
 from govkit.roles._model import Assignment
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ def review_matrix(
 ) -> AccessReview:
     """Build the report; see :meth:`RoleMatrix.review`."""
     at = require_aware(at, "at")
+    if isinstance(upcoming, bool) or not isinstance(upcoming, int) or upcoming < 0:
+        raise InvalidDefinitionError("upcoming", "a whole number of review dates >= 0", upcoming)
     findings: list[Finding] = []
     for a in matrix.assignments:
         if a.valid_until is not None and a.valid_until <= at:
