@@ -9,16 +9,12 @@ import attrs
 
 from govkit.audit import Event
 from govkit.errors import InvalidDefinitionError
+from govkit.runs import RunRule
 from govkit.sla._clock import Cycle
 
 __all__ = ["BreachStreak", "StreakVerdict"]
 
 _OUTCOMES = ("met", "missed")
-
-
-def _positive(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidDefinitionError(attribute.name, "a whole number >= 1", value)
 
 
 @attrs.frozen
@@ -43,13 +39,12 @@ class BreachStreak:
     True
     """
 
-    k: int = attrs.field(validator=_positive)
-    n: int = attrs.field(validator=_positive)
+    k: int
+    n: int
     action: str = attrs.field(default="sla.streak", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        if self.k > self.n:
-            raise InvalidDefinitionError("k", f"at most n ({self.n})", self.k)
+        RunRule(self.k, self.n)  # the same checks on k and n
 
     def evaluate(self, outcomes: Iterable[str | Cycle]) -> StreakVerdict:
         """Judge the outcomes, oldest first (strings or completed :class:`Cycle` values)."""
@@ -63,14 +58,15 @@ class BreachStreak:
                     f"outcomes[{i}]", "'met', 'missed' or 'cancelled'", outcome
                 )
             counted.append(outcome)
+        verdict = RunRule(self.k, self.n).evaluate(o == "missed" for o in counted)
         window = tuple(counted[-self.n :])
-        missed = window.count("missed")
-        fired = len(window) == self.n and missed >= self.k
         explanation = (
-            f"{missed} of the last {len(window)} outcomes missed "
-            f"(rule: {self.k} of {self.n}) -> {'fires' if fired else 'does not fire'}"
+            f"{verdict.hits} of the last {len(window)} outcomes missed "
+            f"(rule: {self.k} of {self.n}) -> {'fires' if verdict.fired else 'does not fire'}"
         )
-        return StreakVerdict(fired=fired, missed=missed, window=window, explanation=explanation)
+        return StreakVerdict(
+            fired=verdict.fired, missed=verdict.hits, window=window, explanation=explanation
+        )
 
     def check(
         self, outcomes: Iterable[str | Cycle], *, assignee: str, at: datetime
