@@ -1,0 +1,294 @@
+"""Grades, rankings, forced distributions and top-N selection (R-KPI-3)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from enum import Enum
+
+import attrs
+
+from govkit.errors import InvalidDefinitionError
+from govkit.kpi._indicator import to_decimal
+
+__all__ = [
+    "Bucket",
+    "BucketResult",
+    "DistributionResult",
+    "ForcedDistribution",
+    "Grade",
+    "GradeScale",
+    "Quota",
+    "RankEntry",
+    "Ranking",
+    "Rounding",
+    "TieRule",
+    "rank",
+    "top_n",
+]
+
+_MODES = {
+    "half-up": ROUND_HALF_UP,
+    "half-even": ROUND_HALF_EVEN,
+    "floor": ROUND_FLOOR,
+    "ceiling": ROUND_CEILING,
+}
+
+
+def _mode(value: object) -> str:
+    if value not in _MODES:
+        raise InvalidDefinitionError("mode", f"one of {', '.join(_MODES)}", value)
+    return str(value)
+
+
+def _places(_instance: object, _attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise InvalidDefinitionError("places", "a whole number of decimal places 0..10", value)
+
+
+@attrs.frozen
+class Rounding:
+    """How a total is rounded, once, before it is banded: places and mode."""
+
+    places: int = attrs.field(default=0, validator=_places)
+    mode: str = attrs.field(default="half-up", converter=_mode)
+
+    def apply(self, value: Decimal) -> Decimal:
+        """``value`` rounded by this rule."""
+        return value.quantize(Decimal(1).scaleb(-self.places), rounding=_MODES[self.mode])
+
+    def __str__(self) -> str:
+        return f"{self.places} places, {self.mode}"
+
+
+@attrs.frozen
+class Grade:
+    """A grade given to a score, with the rounded score and the rule used."""
+
+    grade: str
+    score: Decimal
+    rounded: Decimal
+    rounding: Rounding
+
+
+def _bands(value: object) -> tuple[tuple[Decimal, str], ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence | Mapping) or not value:
+        raise InvalidDefinitionError("bands", "a list of (minimum score, grade)", value)
+    pairs = list(value.items()) if isinstance(value, Mapping) else list(value)
+    bands = []
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            raise InvalidDefinitionError(f"bands[{i}]", "a pair (minimum score, grade)", pair)
+        minimum, grade = pair
+        if isinstance(minimum, str) and not isinstance(grade, str):
+            minimum, grade = grade, minimum  # accept {"A": 90} as well as (90, "A")
+        bands.append((to_decimal(minimum, f"bands[{i}]"), str(grade)))
+    bands.sort(key=lambda band: band[0], reverse=True)
+    grades = [grade for _, grade in bands]
+    if len(set(grades)) != len(grades):
+        raise InvalidDefinitionError("bands", "each grade once", grades)
+    if len({minimum for minimum, _ in bands}) != len(bands):
+        raise InvalidDefinitionError("bands", "distinct minimum scores", bands)
+    return tuple(bands)
+
+
+@attrs.frozen(kw_only=True)
+class GradeScale:
+    """Ordered bands: a score gets the grade of the highest band whose minimum it reaches.
+
+    The score is rounded once, by ``rounding``, before banding, and the result
+    records both, so nobody moves across a grade line by a rounding nobody saw.
+
+    >>> scale = GradeScale(name="annual", bands=[(90, "A"), (75, "B"), (60, "C"), (0, "D")])
+    >>> scale.grade(Decimal("89.5")).grade
+    'A'
+    """
+
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    bands: tuple[tuple[Decimal, str], ...] = attrs.field(converter=_bands)
+    rounding: Rounding = attrs.field(factory=Rounding)
+
+    def grade(self, score: Decimal) -> Grade:
+        """The grade for ``score``.
+
+        Raises:
+            InvalidDefinitionError: the score is below every band's minimum.
+        """
+        score = to_decimal(score, "score")
+        rounded = self.rounding.apply(score)
+        for minimum, grade in self.bands:
+            if rounded >= minimum:
+                return Grade(grade, score, rounded, self.rounding)
+        raise InvalidDefinitionError("score", f"a score >= {self.bands[-1][0]}", score)
+
+
+class TieRule(Enum):
+    """How tied scores share ranks."""
+
+    COMPETITION = "competition"
+    """1, 2, 2, 4: tied people share the best rank and the next rank is skipped."""
+    DENSE = "dense"
+    """1, 2, 2, 3: no rank is skipped."""
+
+
+@attrs.frozen
+class RankEntry:
+    """One person's place in a ranking."""
+
+    person: str
+    score: Decimal
+    rank: int
+
+
+@attrs.frozen
+class Ranking:
+    """A ranking and the tie rule that made it (best first; ties in name order)."""
+
+    entries: tuple[RankEntry, ...]
+    ties: TieRule
+
+    def rank_of(self, person: str) -> int:
+        """The rank of ``person``."""
+        for entry in self.entries:
+            if entry.person == person:
+                return entry.rank
+        raise InvalidDefinitionError("person", "a ranked person", person)
+
+
+def rank(scores: Mapping[str, Decimal], *, ties: TieRule | str = TieRule.COMPETITION) -> Ranking:
+    """Rank people by score, highest first, with a declared tie rule.
+
+    The order of the input never matters: tied people are listed by name.
+    """
+    rule = TieRule(ties)
+    ordered = sorted(
+        ((person, to_decimal(score, f"scores.{person}")) for person, score in scores.items()),
+        key=lambda item: (-item[1], item[0]),
+    )
+    entries = []
+    previous: Decimal | None = None
+    current = 0
+    for position, (person, score) in enumerate(ordered, start=1):
+        if score != previous:
+            current = position if rule is TieRule.COMPETITION else current + 1
+            previous = score
+        entries.append(RankEntry(person, score, current))
+    return Ranking(tuple(entries), rule)
+
+
+def top_n(ranking: Ranking, n: int) -> tuple[tuple[RankEntry, ...], int]:
+    """Everyone ranked ``n`` or better, and how many more than ``n`` that is.
+
+    A tie at the boundary keeps tied people together (R-KPI-3: nobody loses a
+    bonus to alphabetical order); the overflow says by how much.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise InvalidDefinitionError("n", "a whole number >= 0", n)
+    chosen = tuple(e for e in ranking.entries if e.rank <= n) if n else ()
+    return chosen, max(0, len(chosen) - n)
+
+
+class Quota(Enum):
+    """Whether a bucket's percentage is a ceiling or a floor."""
+
+    AT_MOST = "at-most"
+    """At most this share (rounded up: 20% of 47 people is at most 10)."""
+    AT_LEAST = "at-least"
+    """At least this share (rounded down: 10% of 47 people is at least 4)."""
+
+
+def _percent(value: object) -> Decimal:
+    percent = to_decimal(value, "percent")
+    if not 0 <= percent <= 100:
+        raise InvalidDefinitionError("percent", "a share between 0 and 100", value)
+    return percent
+
+
+@attrs.frozen
+class Bucket:
+    """A bucket of a forced distribution: its name, share in percent and quota kind."""
+
+    name: str
+    percent: Decimal = attrs.field(converter=_percent)
+    quota: Quota = attrs.field(default=Quota.AT_MOST, converter=Quota)
+
+
+@attrs.frozen
+class BucketResult:
+    """Who fell in a bucket, its quota (in people) and the overflow from ties."""
+
+    name: str
+    people: tuple[str, ...]
+    quota: int
+    overflow: int
+
+
+@attrs.frozen
+class DistributionResult:
+    """A forced distribution applied to a ranking, with its rules."""
+
+    buckets: tuple[BucketResult, ...]
+    ties: str
+
+    def bucket_of(self, person: str) -> str:
+        """The bucket ``person`` fell in."""
+        for bucket in self.buckets:
+            if person in bucket.people:
+                return bucket.name
+        raise InvalidDefinitionError("person", "a ranked person", person)
+
+
+def _buckets(value: object) -> tuple[Bucket, ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) < 2:
+        raise InvalidDefinitionError("buckets", "at least two Bucket values, best first", value)
+    buckets = tuple(value)
+    total = sum((b.percent for b in buckets), Decimal(0))
+    if total != 100:
+        raise InvalidDefinitionError(
+            "buckets.percent", "shares totalling exactly 100", f"total {total}"
+        )
+    return buckets
+
+
+@attrs.frozen
+class ForcedDistribution:
+    """Quotas such as 20/70/10 applied to a ranking, best bucket first.
+
+    Each bucket but the last takes its quota of people from the top of what
+    is left (at-most quotas round up, at-least quotas round down); the last
+    bucket takes the rest. When the cut falls inside a group of tied people,
+    the whole group stays together in the better bucket and the overflow is
+    reported.
+    """
+
+    buckets: tuple[Bucket, ...] = attrs.field(converter=_buckets)
+
+    def apply(self, ranking: Ranking) -> DistributionResult:
+        """Put everyone of ``ranking`` in a bucket."""
+        people = list(ranking.entries)
+        count = len(people)
+        results = []
+        start = 0
+        for i, bucket in enumerate(self.buckets):
+            share = bucket.percent * count / 100
+            quota = math.ceil(share) if bucket.quota is Quota.AT_MOST else math.floor(share)
+            if i == len(self.buckets) - 1:
+                end = count
+            else:
+                end = min(count, start + quota)
+                while (
+                    0 < end < count and end > start and people[end].score == people[end - 1].score
+                ):
+                    end += 1  # keep tied people together
+            chosen = people[start:end]
+            results.append(
+                BucketResult(
+                    bucket.name,
+                    tuple(e.person for e in chosen),
+                    quota,
+                    max(0, len(chosen) - quota) if i < len(self.buckets) - 1 else 0,
+                )
+            )
+            start = end
+        return DistributionResult(tuple(results), "tied people kept together in the better bucket")

@@ -1,0 +1,267 @@
+"""Scorecards: weighted indicators scored exactly, with a breakdown that explains the total."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from govkit.errors import InvalidDefinitionError
+from govkit.kpi._curve import BandedCurve, Curve, LinearCurve
+from govkit.kpi._indicator import Direction, Indicator, to_decimal
+
+__all__ = ["ItemScore", "MissingData", "ScoreResult", "Scorecard", "ScorecardItem"]
+
+_HUNDRED = Decimal(100)
+_ONE = Decimal(1)
+_WEIGHT_PLACES = Decimal("0.000001")
+
+
+class MissingData(Enum):
+    """What a scorecard does when an indicator has no data."""
+
+    RENORMALIZE = "renormalize"
+    """Spread the missing weight over the remaining items, in proportion."""
+    ZERO = "zero"
+    """Score the item 0 points at its full weight."""
+    FAIL = "fail"
+    """Refuse to score."""
+
+
+def _weight(value: object) -> Decimal:
+    weight = to_decimal(value, "weight")
+    if weight <= 0:
+        raise InvalidDefinitionError("weight", "a weight > 0", value)
+    return weight
+
+
+def _curves(value: object) -> tuple[Curve, ...]:
+    if isinstance(value, LinearCurve | BandedCurve):
+        return (value,)
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise InvalidDefinitionError("curves", "a curve or a list of dated curves", value)
+    for i, curve in enumerate(value):
+        if not isinstance(curve, LinearCurve | BandedCurve):
+            raise InvalidDefinitionError(f"curves[{i}]", "a LinearCurve or BandedCurve", curve)
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ScorecardItem:
+    """One weighted indicator of a scorecard.
+
+    Args:
+        indicator: What is measured.
+        weight: Its weight (all weights of a scorecard total 100, or 1).
+        curves: How the value becomes points; several curves with
+            effective dates give targets that change over time.
+    """
+
+    indicator: Indicator
+    weight: Decimal = attrs.field(converter=_weight)
+    curves: tuple[Curve, ...] = attrs.field(converter=_curves)
+
+    def curve_on(self, on: date | None) -> Curve:
+        """The curve in force on ``on``."""
+        for curve in self.curves:
+            if curve.applies(on):
+                return curve
+        raise InvalidDefinitionError(
+            f"items.{self.indicator.name}.curves", f"a curve in force on {on}", None
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ItemScore:
+    """One line of a score's breakdown.
+
+    Attributes:
+        indicator: The indicator's name.
+        value: Its value, or ``None`` for no data.
+        attainment: ``value / target`` (mirrored for lower-is-better), or ``None``.
+        points: Points from the curve (0 when no data is counted as zero).
+        weight: The weight used (renormalized when data was missing).
+        contribution: ``points × weight / scale``.
+    """
+
+    indicator: str
+    value: Decimal | None
+    attainment: Decimal | None
+    points: Decimal
+    weight: Decimal
+    contribution: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class ScoreResult:
+    """A scored scorecard: the exact total, its breakdown, and how it was made.
+
+    Attributes:
+        scorecard: The scorecard's name.
+        version: Its version.
+        total: The exact total (``Decimal``): the weighted mean of the items' points.
+        items: One :class:`ItemScore` per item, in scorecard order.
+        missing: Indicators that had no data.
+        missing_policy: What was done about them.
+    """
+
+    scorecard: str
+    version: int
+    total: Decimal
+    items: tuple[ItemScore, ...]
+    missing: tuple[str, ...]
+    missing_policy: MissingData
+
+    def explain(self) -> str:
+        """The breakdown as text, one line per item, then the total."""
+        lines = [f"{self.scorecard} v{self.version}"]
+        for item in self.items:
+            value = "no data" if item.value is None else f"{item.value.normalize():f}"
+            lines.append(
+                f"  {item.indicator}: value {value}, points {item.points.normalize():f} "
+                f"x weight {item.weight.normalize():f} = {item.contribution.normalize():f}"
+            )
+        if self.missing:
+            lines.append(f"  missing: {', '.join(self.missing)} ({self.missing_policy.value})")
+        lines.append(f"  total {self.total.normalize():f}")
+        return "\n".join(lines)
+
+
+def _items(value: object) -> tuple[ScorecardItem, ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise InvalidDefinitionError("items", "a non-empty list of ScorecardItem", value)
+    names: set[str] = set()
+    for i, item in enumerate(value):
+        if not isinstance(item, ScorecardItem):
+            raise InvalidDefinitionError(f"items[{i}]", "a ScorecardItem", item)
+        if item.indicator.name in names:
+            raise InvalidDefinitionError(
+                f"items[{i}].indicator.name",
+                "an indicator not already on the card",
+                item.indicator.name,
+            )
+        names.add(item.indicator.name)
+        for j, curve in enumerate(item.curves):
+            curve.check(item.indicator.direction, f"items[{i}].curves[{j}]")
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Scorecard:
+    """Weighted indicators and what to do about missing data.
+
+    Args:
+        name: The scorecard's name.
+        version: Its version, recorded in every result.
+        items: The weighted indicators; weights must total exactly 100 or 1.
+        missing: What to do when an indicator has no data.
+    """
+
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    version: int = 1
+    items: tuple[ScorecardItem, ...] = attrs.field(converter=_items)
+    missing: MissingData = attrs.field(default=MissingData.RENORMALIZE, converter=MissingData)
+
+    def __attrs_post_init__(self) -> None:
+        total = sum((item.weight for item in self.items), Decimal(0))
+        if total not in (_HUNDRED, _ONE):
+            raise InvalidDefinitionError(
+                "items.weight", "weights totalling exactly 100 or 1", f"total {total}"
+            )
+
+    @property
+    def weight_scale(self) -> Decimal:
+        """What the weights total: 100 or 1."""
+        return sum((item.weight for item in self.items), Decimal(0))
+
+    def score(self, values: Mapping[str, Any], *, on: date | None = None) -> ScoreResult:
+        """Score one person's values (indicator name -> facts) with the targets in force ``on``.
+
+        Raises:
+            InvalidDefinitionError: a value names an unknown indicator or is malformed,
+                or data is missing under ``MissingData.FAIL``.
+        """
+        known = {item.indicator.name for item in self.items}
+        for name in values:
+            if name not in known:
+                raise InvalidDefinitionError(
+                    f"values.{name}", "an indicator of the scorecard", name
+                )
+        scale = self.weight_scale
+        measured: list[tuple[ScorecardItem, Decimal | None]] = [
+            (item, item.indicator.measure(values.get(item.indicator.name))) for item in self.items
+        ]
+        missing = tuple(item.indicator.name for item, value in measured if value is None)
+        if missing and self.missing is MissingData.FAIL:
+            raise InvalidDefinitionError(
+                f"values.{missing[0]}", "a value for every indicator (missing data: fail)", None
+            )
+        renormalize = bool(missing) and self.missing is MissingData.RENORMALIZE
+        present = sum((item.weight for item, value in measured if value is not None), Decimal(0))
+        if renormalize and present == 0:
+            raise InvalidDefinitionError("values", "data for at least one indicator", dict(values))
+        weights = (
+            _renormalized(
+                [item.weight if value is not None else Decimal(0) for item, value in measured],
+                scale,
+                present,
+            )
+            if renormalize
+            else [item.weight for item, _ in measured]
+        )
+        lines = []
+        total = Decimal(0)
+        for (item, value), weight in zip(measured, weights, strict=True):
+            if value is None:
+                points = Decimal(0)
+                attainment = None
+            else:
+                curve = item.curve_on(on)
+                points = curve.points(value, item.indicator.direction)
+                attainment = _attainment(value, curve, item.indicator)
+            # The weight shown is the weight used, so every line multiplies out exactly.
+            contribution = points * weight / scale
+            total += contribution
+            lines.append(
+                ItemScore(
+                    indicator=item.indicator.name,
+                    value=value,
+                    attainment=attainment,
+                    points=points,
+                    weight=weight,
+                    contribution=contribution,
+                )
+            )
+        return ScoreResult(
+            scorecard=self.name,
+            version=self.version,
+            total=total,
+            items=tuple(lines),
+            missing=missing,
+            missing_policy=self.missing,
+        )
+
+
+def _attainment(value: Decimal, curve: Curve, indicator: Indicator) -> Decimal | None:
+    if not isinstance(curve, LinearCurve) or curve.target == 0 or value == 0:
+        return None
+    if indicator.direction is Direction.LOWER:
+        return curve.target / value
+    if indicator.direction is Direction.CLOSER:
+        return _ONE - abs(value - curve.target) / abs(curve.target)
+    return value / curve.target
+
+
+def _renormalized(weights: list[Decimal], scale: Decimal, present: Decimal) -> list[Decimal]:
+    """Weights scaled to total ``scale`` exactly, at 6 places (largest remainder)."""
+    raw = [w * scale / present for w in weights]
+    floors = [r.quantize(_WEIGHT_PLACES, rounding=ROUND_DOWN) for r in raw]
+    short = int((scale - sum(floors, Decimal(0))) / _WEIGHT_PLACES)
+    order = sorted(range(len(raw)), key=lambda i: (raw[i] - floors[i], -i), reverse=True)
+    for i in order[:short]:
+        floors[i] += _WEIGHT_PLACES
+    return floors
