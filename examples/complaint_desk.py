@@ -16,7 +16,7 @@ Run it with ``make demo``.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -24,7 +24,9 @@ from zoneinfo import ZoneInfo
 
 from govkit.audit import AuditLog, Event
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Period
+from govkit.kpi import GradeScale, Ratio, Scorecard, Trajectory, rank, top_n
 from govkit.roles import RoleMatrix
+from govkit.runs import RunRule
 from govkit.serialization import from_toml
 from govkit.sla import BreachStreak, RecurringDeadline, SlaClock, SlaGoal, SlaPolicy
 
@@ -311,6 +313,63 @@ def print_review(matrix: RoleMatrix) -> None:
     print(report.explain())
 
 
+# Document completeness at the quarterly audit (R-RET-8) and repeat complaints, per specialist.
+AUDIT = {"wang": Ratio(19, 20), "li": Ratio(15, 20), "sun": Ratio(20, 20), "zhou": Ratio(0, 0)}
+REPEATS = {"wang": 1, "li": 3, "sun": 0, "zhou": 2}
+# Earlier quarters (on-time share) for the run rule; the current quarter comes from the clocks.
+EARLIER_ON_TIME = {
+    "wang": [Decimal("0.95"), Decimal("0.92")],
+    "li": [Decimal("0.82"), Decimal("0.78")],
+}
+
+
+def print_quarter(handled: list[tuple[str, str, SlaClock]]) -> None:
+    """R-KPI-3, R-KPI-4, R-KPI-6, R-KPI-8: the specialists' quarter from their SLA outcomes."""
+    card = from_toml(
+        (POLICIES / "specialist_scorecard.toml").read_text(encoding="utf-8"), Scorecard
+    )
+    grades = GradeScale(name="quarter", bands=[(90, "A"), (75, "B"), (60, "C"), (0, "D")])
+    outcomes: dict[str, list[str]] = {}
+    for _, specialist, clock in handled:
+        outcomes.setdefault(specialist, []).append(clock.history[-1].outcome)
+    # Two more specialists whose clocks ran elsewhere in the quarter.
+    outcomes.update({"sun": ["met"] * 9 + ["missed"], "zhou": ["met"] * 7 + ["missed"] * 2})
+    print(f"\nQuarterly scorecard {card.name} v{card.version} (R-KPI-4)")
+    totals = {}
+    for person in sorted(outcomes):
+        met = outcomes[person].count("met")
+        values = {
+            "on_time_rate": Ratio(met, len(outcomes[person])),
+            "complete_files": AUDIT[person],
+            "repeat_complaints": REPEATS[person],
+        }
+        result = card.score(values)
+        totals[person] = result.total
+        grade = grades.grade(result.total)
+        missing = f"  (no data: {', '.join(result.missing)})" if result.missing else ""
+        print(f"  {person:<5} total {result.total:7.2f}  grade {grade.grade}{missing}")
+    ranking = rank(totals)
+    bonus, overflow = top_n(ranking, 2)
+    print("  ranking: " + ", ".join(f"{e.rank}. {e.person}" for e in ranking.entries))
+    names = ", ".join(e.person for e in bonus)
+    print(f"  top-2 bonus (R-KPI-3): {names}" + (f" (+{overflow} tied)" if overflow else ""))
+    rule = RunRule(3, 3)
+    for person, earlier in sorted(EARLIER_ON_TIME.items()):
+        now = Decimal(outcomes[person].count("met")) / len(outcomes[person])
+        verdict = rule.evaluate(value < Decimal("0.9") for value in [*earlier, now])
+        if verdict.fired:
+            print(
+                f"  {person}: on-time share below 90% three quarters running -> training (R-KPI-8)"
+            )
+    trajectory = Trajectory(
+        name="major-complaint rate",
+        baseline=(date(2026, 1, 1), Decimal("0.08")),
+        target=(date(2028, 12, 31), Decimal("0.02")),
+        direction="lower",
+    )
+    print("  " + trajectory.check(date(2026, 9, 30), Decimal("0.065")).explanation + " (R-KPI-6)")
+
+
 def main() -> None:
     """Print the deadline table, the SLA clocks, the training flags and the report dates."""
     calendar = BusinessCalendar.china()
@@ -326,6 +385,7 @@ def main() -> None:
     matrix = load_matrix()
     print_access(matrix)
     print_review(matrix)
+    print_quarter(handled)
     log.verify()
     print(f"\nAudit log: {len(log)} events, chain verified, head {log.head[:12]}…")
 

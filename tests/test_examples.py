@@ -108,3 +108,24 @@ def test_complaint_desk_permission_matrix() -> None:
     report = matrix.review(now, recertify="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15")
     assert [f.user for f in report.of_kind("expired")] == ["wang"]
     assert report.next_reviews[0] == datetime(2027, 1, 15, 10, tzinfo=SHANGHAI)
+
+
+def test_complaint_desk_quarter(capsys: pytest.CaptureFixture[str]) -> None:
+    """R-KPI-3, R-KPI-4, R-KPI-6, R-KPI-8: scores, tie at the top, training flag, trajectory."""
+    from govkit.audit import AuditLog
+    from govkit.serialization import from_toml
+    from govkit.sla import SlaPolicy
+
+    namespace = runpy.run_path(str(EXAMPLES[0].parent / "complaint_desk.py"))
+    policy = from_toml(namespace["POLICY_FILE"].read_text(encoding="utf-8"), SlaPolicy)
+    handled = namespace["handle_cases"](policy, AuditLog())
+    namespace["print_quarter"](handled)
+    out = capsys.readouterr().out
+    # li: 0/3 on time (0 pts), 15/20 files (below 0.8: 0 pts), 3 repeats (66.67 pts x 20%).
+    assert "li    total   13.33  grade D" in out
+    # sun and wang tie at 110 (stretch points on two items), so both share rank 1.
+    assert "ranking: 1. sun, 1. wang, 3. zhou, 4. li" in out
+    assert "(no data: complete_files)" in out
+    assert "li: on-time share below 90% three quarters running" in out
+    assert "wang: on-time" not in out
+    assert "on track (R-KPI-6)" in out
