@@ -122,10 +122,12 @@ class Indicator:
         Raises:
             InvalidDefinitionError: negative counts, NaN, infinity, or facts of the wrong shape.
         """
-        field = f"values.{self.name}"
         if facts is None:
             return None
         kind = self.computation
+        if kind is Computation.VALUE and type(facts) is Decimal and facts.is_finite():
+            return facts  # the common case, without the general checks
+        field = f"values.{self.name}"
         if kind is Computation.RATIO:
             ratio = facts if isinstance(facts, Ratio) else _pair(facts, field)
             if ratio.denominator == 0:

@@ -19,6 +19,7 @@ __all__ = ["ItemScore", "MissingData", "ScoreResult", "Scorecard", "ScorecardIte
 _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
 _WEIGHT_PLACES = Decimal("0.000001")
+_ZERO = Decimal(0)
 
 
 class MissingData(Enum):
@@ -75,7 +76,7 @@ class ScorecardItem:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class ItemScore:
     """One line of a score's breakdown.
 
@@ -166,17 +167,20 @@ class Scorecard:
     items: tuple[ScorecardItem, ...] = attrs.field(converter=_items)
     missing: MissingData = attrs.field(default=MissingData.RENORMALIZE, converter=MissingData)
 
+    _plan: _Plan = attrs.field(init=False, eq=False, repr=False, hash=False)
+
     def __attrs_post_init__(self) -> None:
-        total = sum((item.weight for item in self.items), Decimal(0))
-        if total not in (_HUNDRED, _ONE):
+        plan = _Plan(self.items)
+        if plan.scale not in (_HUNDRED, _ONE):
             raise InvalidDefinitionError(
-                "items.weight", "weights totalling exactly 100 or 1", f"total {total}"
+                "items.weight", "weights totalling exactly 100 or 1", f"total {plan.scale}"
             )
+        object.__setattr__(self, "_plan", plan)
 
     @property
     def weight_scale(self) -> Decimal:
         """What the weights total: 100 or 1."""
-        return sum((item.weight for item in self.items), Decimal(0))
+        return self._plan.scale
 
     def score(self, values: Mapping[str, Any], *, on: date | None = None) -> ScoreResult:
         """Score one person's values (indicator name -> facts) with the targets in force ``on``.
@@ -185,56 +189,48 @@ class Scorecard:
             InvalidDefinitionError: a value names an unknown indicator or is malformed,
                 or data is missing under ``MissingData.FAIL``.
         """
-        known = {item.indicator.name for item in self.items}
-        for name in values:
-            if name not in known:
-                raise InvalidDefinitionError(
-                    f"values.{name}", "an indicator of the scorecard", name
-                )
-        scale = self.weight_scale
-        measured: list[tuple[ScorecardItem, Decimal | None]] = [
+        plan = self._plan
+        if not plan.known.issuperset(values):
+            unknown = next(name for name in values if name not in plan.known)
+            raise InvalidDefinitionError(
+                f"values.{unknown}", "an indicator of the scorecard", unknown
+            )
+        scale = plan.scale
+        measured = [
             (item, item.indicator.measure(values.get(item.indicator.name))) for item in self.items
         ]
         missing = tuple(item.indicator.name for item, value in measured if value is None)
-        if missing and self.missing is MissingData.FAIL:
-            raise InvalidDefinitionError(
-                f"values.{missing[0]}", "a value for every indicator (missing data: fail)", None
-            )
-        renormalize = bool(missing) and self.missing is MissingData.RENORMALIZE
-        present = sum((item.weight for item, value in measured if value is not None), Decimal(0))
-        if renormalize and present == 0:
-            raise InvalidDefinitionError("values", "data for at least one indicator", dict(values))
-        weights = (
-            _renormalized(
-                [item.weight if value is not None else Decimal(0) for item, value in measured],
-                scale,
-                present,
-            )
-            if renormalize
-            else [item.weight for item, _ in measured]
-        )
+        weights = [item.weight for item in self.items]
+        if missing:
+            if self.missing is MissingData.FAIL:
+                raise InvalidDefinitionError(
+                    f"values.{missing[0]}", "a value for every indicator (missing data: fail)", None
+                )
+            if self.missing is MissingData.RENORMALIZE:
+                present = sum((i.weight for i, v in measured if v is not None), Decimal(0))
+                if present == 0:
+                    raise InvalidDefinitionError(
+                        "values", "data for at least one indicator", dict(values)
+                    )
+                kept = [i.weight if v is not None else _ZERO for i, v in measured]
+                weights = _renormalized(kept, scale, present)
         lines = []
-        total = Decimal(0)
-        for (item, value), weight in zip(measured, weights, strict=True):
+        total = _ZERO
+        for (item, value), weight, fixed in zip(measured, weights, plan.curves, strict=True):
             if value is None:
-                points = Decimal(0)
+                points = _ZERO
                 attainment = None
             else:
-                curve = item.curve_on(on)
-                points = curve.points(value, item.indicator.direction)
-                attainment = _attainment(value, curve, item.indicator)
-            # The weight shown is the weight used, so every line multiplies out exactly.
-            contribution = points * weight / scale
+                curve = fixed if fixed is not None else item.curve_on(on)
+                direction = item.indicator.direction
+                points = curve.points(value, direction)
+                attainment = _attainment(value, curve, direction)
+            # The weight shown is the weight used, so every line multiplies out exactly;
+            # weight / scale is exact, the scale being 100 or 1.
+            contribution = points * (weight / scale)
             total += contribution
             lines.append(
-                ItemScore(
-                    indicator=item.indicator.name,
-                    value=value,
-                    attainment=attainment,
-                    points=points,
-                    weight=weight,
-                    contribution=contribution,
-                )
+                ItemScore(item.indicator.name, value, attainment, points, weight, contribution)
             )
         return ScoreResult(
             scorecard=self.name,
@@ -246,12 +242,31 @@ class Scorecard:
         )
 
 
-def _attainment(value: Decimal, curve: Curve, indicator: Indicator) -> Decimal | None:
+class _Plan:
+    """What a scorecard works out once: names, the weight total, undated curves."""
+
+    __slots__ = ("curves", "known", "scale")
+
+    def __init__(self, items: tuple[ScorecardItem, ...]) -> None:
+        self.known = frozenset(item.indicator.name for item in items)
+        self.scale = sum((item.weight for item in items), Decimal(0))
+        # An item with one curve and no dates needs no date lookup.
+        self.curves: tuple[Curve | None, ...] = tuple(
+            item.curves[0]
+            if len(item.curves) == 1
+            and item.curves[0].effective_from is None
+            and item.curves[0].effective_until is None
+            else None
+            for item in items
+        )
+
+
+def _attainment(value: Decimal, curve: Curve, direction: Direction) -> Decimal | None:
     if not isinstance(curve, LinearCurve) or curve.target == 0 or value == 0:
         return None
-    if indicator.direction is Direction.LOWER:
+    if direction is Direction.LOWER:
         return curve.target / value
-    if indicator.direction is Direction.CLOSER:
+    if direction is Direction.CLOSER:
         return _ONE - abs(value - curve.target) / abs(curve.target)
     return value / curve.target
 
