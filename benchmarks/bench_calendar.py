@@ -6,9 +6,10 @@ Run from the repository root (this is what ``make bench`` does)::
     .venv/bin/python benchmarks/bench_calendar.py --quick    # fewer repetitions
     .venv/bin/python benchmarks/bench_calendar.py --profile  # plus a profile of govkit
 
-Method: every call is timed on its own with ``time.perf_counter_ns`` after a
-warm-up; the libraries compared take turns in 50 rounds (10 with ``--quick``)
-so that drift in machine speed hits them alike; each call gets a different
+Method (helpers in _harness.py, shared with the other benchmarks): every call
+is timed on its own with ``time.perf_counter_ns`` after a warm-up; the
+libraries compared take turns in 50 rounds (10 with ``--quick``) so that drift
+in machine speed hits them alike; each call gets a different
 input (start instants and dates drawn from a fixed-seed RNG over the
 calendar's horizon); the garbage collector is off (as ``timeit`` does; it stays
 on for the calendar-build rows). Medians and 90th percentiles are per call, in
@@ -25,21 +26,42 @@ peer are compared with govkit's on a sample where the two mean the same thing.
 from __future__ import annotations
 
 import argparse
-import gc
-import importlib
-import importlib.metadata
-import platform
 import random
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import (
+    Checks,
+    Contender,
+    Row,
+    Stats,
+    Timing,
+    add_load_argument,
+    dist_version,
+    govkit_row,
+    harness_floor,
+    needed,
+    optional_import,
+    peer_row,
+    print_environment,
+    print_profile,
+    print_rows,
+    ratio_target,
+    speed_probe,
+    time_interleaved,
+    wait_for_load,
+    yes_no,
+)
 
 SEED = 20240601
 TZ_NAME = "Asia/Shanghai"
@@ -57,163 +79,37 @@ WORKALENDAR_LAST = date(2023, 12, 31)
 WORKING_DAYS_N = 250
 XSHG_BIG_MINUTES = 600_000  # 10,000 trading hours, about ten years of XSHG sessions
 
-NOT_INSTALLED = "not installed"
-
 
 # -- optional peers -------------------------------------------------------------
 
-
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except Exception:  # an import can fail in many ways; any of them means "absent"
-        return None
-
-
-np: Any = _optional("numpy")
-pd: Any = _optional("pandas")
-holidays_pkg: Any = _optional("holidays")
-workalendar_asia: Any = _optional("workalendar.asia")
-xcals: Any = _optional("exchange_calendars")
+np: Any = optional_import("numpy")
+pd: Any = optional_import("pandas")
+holidays_pkg: Any = optional_import("holidays")
+workalendar_asia: Any = optional_import("workalendar.asia")
+xcals: Any = optional_import("exchange_calendars")
 
 
-def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return NOT_INSTALLED
+# -- settings (the timing itself is in _harness.py) ---------------------------------
 
 
-# -- timing -----------------------------------------------------------------------
-
-
-@dataclass
-class Settings:
-    calls: int  # timed calls per row (fewer when the time budget runs out)
-    budget_s: float  # time budget per row
-    min_calls: int  # timed calls per row even when the budget is exceeded
-    warmup: int  # untimed calls before timing
+@dataclass(kw_only=True)
+class Settings(Timing):
     build_reps: int  # repetitions of the calendar-build rows
-    rounds: int  # the libraries compared take turns this many times
 
 
 FULL = Settings(calls=20_000, budget_s=2.5, min_calls=50, warmup=200, build_reps=15, rounds=50)
 QUICK = Settings(calls=3_000, budget_s=0.5, min_calls=10, warmup=50, build_reps=5, rounds=10)
 
 
-@dataclass
-class Stats:
-    median_us: float
-    p90_us: float
-    calls: int  # calls timed
-    planned: int  # calls there were inputs for; fewer were timed when the budget ran out
-
-
-@dataclass
-class Contender:
-    """One function to time and the argument tuples to call it with, one tuple per call."""
-
-    fn: Callable[..., object]
-    inputs: Sequence[tuple[Any, ...]]
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    warmup: int | None = None  # None: settings.warmup
-
-
-def _stats(samples: list[int], planned: int) -> Stats:
-    samples = sorted(samples)
-    n = len(samples)
-    median = samples[n // 2] if n % 2 else (samples[n // 2 - 1] + samples[n // 2]) / 2
-    p90 = samples[min(n - 1, int(0.9 * n))]
-    return Stats(median / 1000, p90 / 1000, n, planned)
-
-
-def time_interleaved(
-    contenders: Sequence[Contender],
-    settings: Settings,
-    *,
-    disable_gc: bool = True,
-) -> list[Stats]:
-    """Time every call of every contender on its own, the contenders taking turns.
-
-    After a warm-up, each contender's timed calls are split into ``settings.rounds``
-    chunks run in turn (A B C A B C ...), so a machine that speeds up or slows
-    down during the run affects all contenders alike. A contender ends a round
-    early once its share of the time budget is spent (slow peers).
-    """
-    pc = time.perf_counter_ns
-    for c in contenders:
-        n_warm = settings.warmup if c.warmup is None else c.warmup
-        warm_deadline = pc() + int(settings.budget_s * 0.2e9)
-        for args in c.inputs[:n_warm]:
-            c.fn(*args, **c.kwargs)
-            if pc() > warm_deadline:
-                break
-    samples: list[list[int]] = [[] for _ in contenders]
-    rounds = settings.rounds
-    round_budget = int(settings.budget_s * 1e9 / rounds)
-    round_min = -(-settings.min_calls // rounds)
-    if disable_gc:
-        gc.collect()
-        gc.disable()
-    try:
-        for r in range(rounds):
-            for c, out in zip(contenders, samples, strict=True):
-                timed = c.inputs[settings.warmup if c.warmup is None else c.warmup :]
-                chunk = max(1, len(timed) // rounds)
-                fn, kw = c.fn, c.kwargs
-                deadline = pc() + round_budget
-                for got, args in enumerate(timed[r * chunk : (r + 1) * chunk], start=1):
-                    t0 = pc()
-                    fn(*args, **kw)
-                    t1 = pc()
-                    out.append(t1 - t0)
-                    if t1 > deadline and got >= round_min:
-                        break
-    finally:
-        gc.enable()
-    planned = []
-    for c in contenders:
-        n_timed = len(c.inputs) - (settings.warmup if c.warmup is None else c.warmup)
-        planned.append(min(n_timed, rounds * max(1, n_timed // rounds)))
-    return [_stats(s, p) for s, p in zip(samples, planned, strict=True)]
-
-
-def needed(settings: Settings) -> int:
-    """How many inputs a row needs: warm-up plus timed calls."""
-    return settings.warmup + settings.calls
-
-
 # -- result rows --------------------------------------------------------------------
 
-
-@dataclass
-class Row:
-    operation: str
-    library: str
-    stats: Stats | None  # None: not installed / failed
-    ratio: str = ""
-    target: str = ""
-    met: str = ""
-    note: str = ""
-
-
 ROWS: list[Row] = []
-
-
-def _yes_no(ok: bool) -> str:
-    return "yes" if ok else "NO"
 
 
 def add_govkit_row(
     operation: str, stats: Stats, *, target_us: float | None = None, target: str = ""
 ) -> Stats:
-    row = Row(operation, "govkit", stats, ratio="ref")
-    if target_us is not None:
-        row.target = f"median <= {target_us:,.0f} us"
-        row.met = _yes_no(stats.median_us <= target_us)
-    else:
-        row.target = target or "(reference)"
-    ROWS.append(row)
+    ROWS.append(govkit_row(operation, stats, target_us=target_us, target=target))
     return stats
 
 
@@ -228,54 +124,11 @@ def add_peer_row(
     note: str = "",
 ) -> None:
     """A peer row; ``ratio`` is peer median / govkit median (how many times govkit is faster)."""
-    target = "(info)" if min_ratio is None else _ratio_target(min_ratio, strict)
-    if stats is None:
-        ROWS.append(Row(operation, library, None, target=target, note=note or NOT_INSTALLED))
-        return
-    ratio = stats.median_us / reference.median_us
-    shown = f"{ratio:,.2f}x" if ratio < 10 else f"{ratio:,.1f}x"
-    row = Row(operation, library, stats, ratio=shown, target=target, note=note)
-    if min_ratio is not None:
-        row.met = _yes_no(ratio > min_ratio if strict else ratio >= min_ratio)
-    ROWS.append(row)
-
-
-def _ratio_target(min_ratio: float, strict: bool = False) -> str:
-    return f"govkit {'>' if strict else '>='} {min_ratio:g}x faster"
-
-
-def print_table(rows: Iterable[Row]) -> None:
-    header = ("operation", "library", "median us", "p90 us", "ratio vs govkit", "target", "met?")
-    lines: list[tuple[str, ...]] = []
-    for row in rows:
-        if row.stats is None:
-            note = row.note or NOT_INSTALLED
-            lines.append((row.operation, row.library, note, "", "", row.target, row.met))
-            continue
-        lines.append(
-            (
-                row.operation,
-                row.library,
-                f"{row.stats.median_us:,.2f}",
-                f"{row.stats.p90_us:,.2f}",
-                row.ratio,
-                row.target,
-                row.met,
-            )
+    ROWS.append(
+        peer_row(
+            operation, library, stats, reference, min_ratio=min_ratio, strict=strict, note=note
         )
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-    right = {2, 3, 4}
-
-    def fmt(cells: Sequence[str]) -> str:
-        out = []
-        for i, cell in enumerate(cells):
-            out.append(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]))
-        return " | ".join(out).rstrip()
-
-    print(fmt(header))
-    print("-+-".join("-" * w for w in widths))
-    for line in lines:
-        print(fmt(line))
+    )
 
 
 # -- input generation ---------------------------------------------------------------
@@ -316,7 +169,7 @@ def china_holiday_data() -> HolidayData:
         table = holidays_pkg.China(years=range(FIRST.year, LAST.year + 1))
         closed = sorted(d for d in table if FIRST <= d <= LAST)
         makeup = sorted(d for d in table.weekend_workdays if FIRST <= d <= LAST and d not in table)
-        return HolidayData(closed, makeup, f"holidays {_version('holidays')} China", table)
+        return HolidayData(closed, makeup, f"holidays {dist_version('holidays')} China", table)
     # Stand-in: fixed-date holidays plus floating ones drawn from a fixed-seed RNG.
     rng = random.Random(SEED)
     closed_set: set[date] = set()
@@ -353,29 +206,9 @@ def govkit_calendar(
 
 # -- agreement checks -----------------------------------------------------------------
 
-CHECKS: list[str] = []
-
-
-def check(name: str, pairs: Iterable[tuple[object, object, object]]) -> None:
-    """Record how many (input, govkit answer, peer answer) triples agree."""
-    total = agree = 0
-    first_bad: tuple[object, object, object] | None = None
-    for case, mine, theirs in pairs:
-        total += 1
-        if mine == theirs:
-            agree += 1
-        elif first_bad is None:
-            first_bad = (case, mine, theirs)
-    verdict = "AGREE" if agree == total else "DISAGREE"
-    line = f"{verdict:8} {agree}/{total}  {name}"
-    if first_bad is not None:
-        line += f"\n         first mismatch: input={first_bad[0]!r} govkit={first_bad[1]!r}"
-        line += f" peer={first_bad[2]!r}"
-    CHECKS.append(line)
-
-
-def skipped(name: str) -> None:
-    CHECKS.append(f"{'SKIPPED':8} {name}: {NOT_INSTALLED}")
+CHECKS = Checks()
+check = CHECKS.compare  # (name, (input, govkit answer, peer answer) triples)
+skipped = CHECKS.skipped
 
 
 # -- the benchmark groups -----------------------------------------------------------
@@ -413,7 +246,7 @@ def bench_add_hours(settings: Settings, rng: random.Random, cal: BusinessCalenda
             s80k,
             ratio="ref",
             target="median <= 10 us; <= 1.5x n=8",
-            met=f"{_yes_no(s80k.median_us <= 10 and factor <= 1.5)} ({factor:.2f}x n=8)",
+            met=f"{yes_no(s80k.median_us <= 10 and factor <= 1.5)} ({factor:.2f}x n=8)",
         )
     )
     add_govkit_row(f"{op}, n=8, BusinessHours(8) built per call", built, target="(info)")
@@ -465,7 +298,7 @@ def bench_xcals(settings: Settings, rng: random.Random) -> None:
     if xcals is None:
         skipped("exchange_calendars XSHG minute_offset")
         for minutes in (480, XSHG_BIG_MINUTES):
-            row = Row(f"{op}, N={minutes:,}", library, None, target=_ratio_target(2))
+            row = Row(f"{op}, N={minutes:,}", library, None, target=ratio_target(2))
             ROWS.append(row)
         return
     xcal = xcals.get_calendar("XSHG", start=XSHG_FIRST.isoformat(), end=XSHG_LAST.isoformat())
@@ -649,7 +482,7 @@ def bench_workalendar(settings: Settings, rng: random.Random) -> None:
     op = f"add_working_days(d, {WORKING_DAYS_N}), China 2018-2023 (workalendar data)"
     library = "workalendar add_working_days"
     if workalendar_asia is None:
-        ROWS.append(Row(op, library, None, target=_ratio_target(100, strict=True)))
+        ROWS.append(Row(op, library, None, target=ratio_target(100, strict=True)))
         skipped("workalendar China add_working_days")
         return
     wcal = workalendar_asia.China()
@@ -716,42 +549,6 @@ def bench_build(settings: Settings, data: HolidayData) -> None:
     add_govkit_row("build 50-year calendar (construct + first call)", full, target_us=300_000)
     add_govkit_row("construct 50-year calendar only (index is lazy)", lazy, target="(info)")
     add_govkit_row("BusinessCalendar.china() + first call (2020-2026)", cn, target="(info)")
-
-
-def speed_probe(repeats: int = 20) -> str:
-    """Time a fixed pure-Python loop a few times: a wide spread means the machine's speed varies."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter_ns()
-        total = 0
-        for i in range(100_000):
-            total += i
-        times.append((time.perf_counter_ns() - t0) / 1e6)
-    times.sort()
-    return f"min {times[0]:.2f} ms, median {times[len(times) // 2]:.2f} ms, max {times[-1]:.2f} ms"
-
-
-def harness_floor(settings: Settings) -> Stats:
-    def noop(a: object, b: object) -> None:
-        return None
-
-    (floor,) = time_interleaved([Contender(noop, [(1, 2)] * needed(settings))], settings)
-    return floor
-
-
-def _print_profile(profiler: Any, calls: int, top: int = 10) -> None:
-    """Print the costliest functions, per outer call, in microseconds."""
-    import pstats
-
-    entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    rows = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)[:top]
-    print(f"  {'own us/call':>11} {'cum us/call':>11} {'calls/call':>10}  function")
-    for (path, line, name), (_, ncalls, tottime, cumtime, _) in rows:
-        where = f"{path.rsplit('/src/', 1)[-1]}:{line}({name})" if line else name
-        print(
-            f"  {tottime / calls * 1e6:11.2f} {cumtime / calls * 1e6:11.2f} "
-            f"{ncalls / calls:10.1f}  {where}"
-        )
 
 
 def _primitive_costs(
@@ -831,7 +628,7 @@ def profile(settings: Settings, rng: random.Random, cal: BusinessCalendar) -> No
         profiler = cProfile.Profile()
         profiler.runcall(run)
         print(f"== {n:,} x {label}")
-        _print_profile(profiler, n)
+        print_profile(profiler, n)
     print()
     print("Median cost of the steps (no profiler), varied inputs:")
     for label, median in _primitive_costs(rng, cal, min(n, 20_000)):
@@ -842,14 +639,10 @@ def profile(settings: Settings, rng: random.Random, cal: BusinessCalendar) -> No
 
 
 def describe_environment(data: HolidayData) -> None:
-    print("govkit.calendar benchmark")
-    print(f"python    {sys.version.split()[0]} ({platform.python_implementation()})")
-    print(f"platform  {platform.platform()}; {platform.processor() or platform.machine()}")
-    versions = ", ".join(
-        f"{dist} {_version(dist)}"
-        for dist in ("govkit", "numpy", "pandas", "holidays", "workalendar", "exchange_calendars")
+    print_environment(
+        "govkit.calendar benchmark",
+        ("govkit", "numpy", "pandas", "holidays", "workalendar", "exchange_calendars"),
     )
-    print(f"versions  {versions}")
     weekday_holidays = [d for d in data.holidays if d.weekday() < 5]
     years = LAST.year - FIRST.year + 1
     print(
@@ -866,11 +659,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--profile", action="store_true", help="also print a cProfile of the govkit operations"
     )
+    add_load_argument(parser)
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     # workalendar warns on every China lookup that its data needs yearly updates.
     warnings.filterwarnings("ignore", category=UserWarning, module=r"workalendar")
 
+    load = wait_for_load(args.max_load)
     started = time.perf_counter()
     rng = random.Random(SEED)
     data = china_holiday_data()
@@ -883,6 +678,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"~{settings.budget_s:g} s, at least {settings.min_calls} calls), "
         f"{settings.warmup} warm-up calls"
     )
+    print(load)
     print(f"speed probe (fixed 100k-iteration Python loop) at start: {speed_probe()}")
     print(
         f"harness floor (timing a no-op call): median {floor.median_us:.3f} us, "
@@ -903,7 +699,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for line in CHECKS:
         print(f"  {line}")
     print()
-    print_table(ROWS)
+    print_rows(ROWS)
     print()
     print(
         "ratio vs govkit = peer median / govkit median on the same inputs "

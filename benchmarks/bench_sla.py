@@ -6,12 +6,13 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_sla.py --quick    # fewer calls and clocks
     .venv/bin/python benchmarks/bench_sla.py --profile  # plus a cProfile of status()
 
-Method (the conventions of bench_calendar.py): every status call is timed on its
-own with ``time.perf_counter_ns`` after a warm-up; each call gets a different
-(clock, instant) pair drawn from a fixed-seed RNG; the rows compared take turns
-(50 rounds for single calls, one full pass over all clocks per round for the
-bulk rows) so that drift in machine speed hits them alike. Medians and 90th
-percentiles are per call, in microseconds, harness included. The garbage
+Method (the conventions of bench_calendar.py, helpers in _harness.py): every
+status call is timed on its own with ``time.perf_counter_ns`` after a warm-up;
+each call gets a different (clock, instant) pair drawn from a fixed-seed RNG;
+the rows compared take turns (50 rounds for single calls, one full pass over
+all clocks per round for the bulk rows) so that drift in machine speed hits
+them alike. Medians and 90th percentiles are per call, in microseconds,
+harness included. The garbage
 collector is off for the single-call rows (as ``timeit`` does) and on for the
 bulk passes, which also report the wall time of each whole pass.
 
@@ -28,11 +29,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
-import importlib.metadata
 import linecache
 import math
-import platform
 import random
 import sys
 import time
@@ -41,11 +39,33 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours
 from govkit.sla import SlaClock, SlaGoal, SlaPolicy
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import (
+    Checks,
+    Contender,
+    Row,
+    Timing,
+    add_load_argument,
+    harness_floor,
+    optional_import,
+    print_environment,
+    print_profile,
+    print_rows,
+    print_table,
+    speed_probe,
+    stats_of,
+    time_interleaved,
+    timed_pass,
+    wait_for_load,
+    yes_no,
+)
 
 SEED = 20240601
 TZ_NAME = "Asia/Shanghai"
@@ -66,34 +86,16 @@ PAUSE_PAIRS = 10
 # instants asked about, up to twice as far) stay inside the China calendar.
 PAUSED_LAST_START = datetime(2026, 9, 30, tzinfo=TZ)
 
-NOT_INSTALLED = "not installed"
+pd: Any = optional_import("pandas")
 
 
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except Exception:  # an import can fail in many ways; any of them means "absent"
-        return None
+# -- settings (the timing itself is in _harness.py) ------------------------------------
 
 
-pd: Any = _optional("pandas")
+@dataclass(kw_only=True)
+class Settings(Timing):
+    """``calls`` timed status() calls per single-call row (no time budget), and:"""
 
-
-def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return NOT_INSTALLED
-
-
-# -- settings and timing ----------------------------------------------------------------
-
-
-@dataclass
-class Settings:
-    calls: int  # timed status() calls per single-call row
-    warmup: int  # untimed calls before timing
-    rounds: int  # the single-call rows take turns this many times
     paused_clocks: int  # distinct clocks with pauses, per goal
     clocks: int  # clocks in the bulk rows (and in the memory measurement)
     passes: int  # full passes over the bulk clocks, per row
@@ -126,144 +128,24 @@ QUICK = Settings(
 )
 
 
-@dataclass
-class Stats:
-    median_us: float
-    p90_us: float
-    calls: int
-
-
-def _stats(samples: list[int]) -> Stats:
-    samples = sorted(samples)
-    n = len(samples)
-    median = samples[n // 2] if n % 2 else (samples[n // 2 - 1] + samples[n // 2]) / 2
-    p90 = samples[min(n - 1, int(0.9 * n))]
-    return Stats(median / 1000, p90 / 1000, n)
-
-
-@dataclass
-class Contender:
-    """One function to time and the argument tuples to call it with, one tuple per call."""
-
-    fn: Callable[..., object]
-    inputs: Sequence[tuple[Any, ...]]
-
-
-def time_interleaved(contenders: Sequence[Contender], settings: Settings) -> list[Stats]:
-    """Time every call on its own after a warm-up, the contenders taking turns in rounds."""
-    pc = time.perf_counter_ns
-    for c in contenders:
-        for args in c.inputs[: settings.warmup]:
-            c.fn(*args)
-    samples: list[list[int]] = [[] for _ in contenders]
-    rounds = settings.rounds
-    gc.collect()
-    gc.disable()
-    try:
-        for r in range(rounds):
-            for c, out in zip(contenders, samples, strict=True):
-                timed = c.inputs[settings.warmup :]
-                chunk = max(1, len(timed) // rounds)
-                fn = c.fn
-                for args in timed[r * chunk : (r + 1) * chunk]:
-                    t0 = pc()
-                    fn(*args)
-                    out.append(pc() - t0)
-    finally:
-        gc.enable()
-    return [_stats(s) for s in samples]
-
-
-def timed_pass(
-    fn: Callable[..., object], inputs: Iterable[tuple[Any, ...]]
-) -> tuple[list[int], int]:
-    """Call ``fn`` on every input, timing each call; also return the pass's wall time."""
-    pc = time.perf_counter_ns
-    out: list[int] = []
-    append = out.append
-    start = pc()
-    for args in inputs:
-        t0 = pc()
-        fn(*args)
-        append(pc() - t0)
-    return out, pc() - start
-
-
 # -- result rows ---------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    operation: str
-    library: str
-    stats: Stats | None  # None: not installed
-    total: str = ""
-    ratio: str = ""
-    target: str = ""
-    met: str = ""
-    note: str = ""
 
 
 ROWS: list[Row] = []
 MEMORY: list[tuple[str, str, str, str]] = []  # (measure, value, target, met?)
-CHECKS: list[str] = []
+CHECKS = Checks()
 NOTES: list[str] = []
 
 
-def _yes_no(ok: bool) -> str:
-    return "yes" if ok else "NO"
-
-
-def _table(header: Sequence[str], lines: Sequence[Sequence[str]], right: set[int]) -> None:
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-
-    def fmt(cells: Sequence[str]) -> str:
-        out = []
-        for i, cell in enumerate(cells):
-            out.append(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]))
-        return " | ".join(out).rstrip()
-
-    print(fmt(header))
-    print("-+-".join("-" * w for w in widths))
-    for line in lines:
-        print(fmt(line))
-
-
 def print_tables() -> None:
-    header = ("operation", "library", "median us", "p90 us", "total", "ratio", "target", "met?")
-    lines = []
-    for row in ROWS:
-        if row.stats is None:
-            shown = (row.note or NOT_INSTALLED, "", "", row.ratio)
-        else:
-            shown = (
-                f"{row.stats.median_us:,.2f}",
-                f"{row.stats.p90_us:,.2f}",
-                row.total,
-                row.ratio,
-            )
-        lines.append((row.operation, row.library, *shown, row.target, row.met))
-    _table(header, lines, {2, 3, 4, 5})
+    print_rows(ROWS, ratio_header="ratio", total=True)
     print()
-    _table(("memory", "value", "target", "met?"), MEMORY, {1})
+    print_table(("memory", "value", "target", "met?"), MEMORY, {1})
 
 
 def check(name: str, pairs: Iterable[tuple[object, object, object]]) -> None:
     """Record how many (input, govkit answer, expected answer) triples agree."""
-    total = agree = 0
-    first_bad: tuple[object, object, object] | None = None
-    for case, mine, theirs in pairs:
-        total += 1
-        if mine == theirs:
-            agree += 1
-        elif first_bad is None:
-            first_bad = (case, mine, theirs)
-    verdict = "AGREE" if agree == total else "DISAGREE"
-    line = f"{verdict:8} {agree}/{total}  {name}"
-    if first_bad is not None:
-        line += f"\n         first mismatch: input={first_bad[0]!r} govkit={first_bad[1]!r}"
-        line += f" expected={first_bad[2]!r}"
-    CHECKS.append(line)
+    CHECKS.compare(name, pairs, other="expected")
 
 
 # -- inputs ----------------------------------------------------------------------------------
@@ -482,7 +364,7 @@ def bench_status(settings: Settings, rng: random.Random, china: BusinessCalendar
         row = Row(label, "govkit", stats, ratio="ref")
         if target_us:
             row.target = f"median <= {target_us:g} us"
-            row.met = _yes_no(stats.median_us <= target_us)
+            row.met = yes_no(stats.median_us <= target_us)
         else:
             row.target = "(info)"
         ROWS.append(row)
@@ -534,7 +416,7 @@ def bench_memory(
             f"(policy and calendar built before tracing)",
             f"{per_clock:,.0f} B",
             "<= 1,024 B",
-            _yes_no(per_clock <= 1024),
+            yes_no(per_clock <= 1024),
         )
     )
     sites = snapshot.statistics("lineno")[:6]
@@ -561,7 +443,7 @@ def bench_memory(
             f"{machines_before}; after {n:,} clocks and {changed:,} transitions",
             f"{after}",
             "1 shared, none per clock",
-            _yes_no(after <= 1),
+            yes_no(after <= 1),
         )
     )
     MEMORY.append(
@@ -569,15 +451,15 @@ def bench_memory(
             "govkit.sla._clock._machine.cache_info() after those transitions",
             f"misses={info.misses}, currsize={info.currsize}",
             "one Machine built",
-            _yes_no(info.misses == 1 and info.currsize == 1),
+            yes_no(info.misses == 1 and info.currsize == 1),
         )
     )
     MEMORY.append(
         (
             "SlaClock instances have a __dict__ (a place to hang a Machine on)",
-            _yes_no(hasattr(clocks[0], "__dict__")).lower(),
+            yes_no(hasattr(clocks[0], "__dict__")).lower(),
             "no (__slots__)",
-            _yes_no(not hasattr(clocks[0], "__dict__")),
+            yes_no(not hasattr(clocks[0], "__dict__")),
         )
     )
 
@@ -732,18 +614,18 @@ def bench_bulk(
         Row(
             f"China: status(at) of {n:,} running clocks at one instant{scaled}",
             "govkit",
-            _stats(samples[0]),
+            stats_of(samples[0]),
             total=total_text(totals[0]),
             ratio="ref",
             target=f"total <= 2 s per {BULK_CLOCKS:,}",
-            met=_yes_no(median_total(totals[0]) <= 2.0),
+            met=yes_no(median_total(totals[0]) <= 2.0),
         )
     )
     ROWS.append(
         Row(
             "China: the same, each clock ticked at that instant first",
             "govkit",
-            _stats(samples[1]),
+            stats_of(samples[1]),
             total=total_text(totals[1]),
             target="(info)",
         )
@@ -752,7 +634,7 @@ def bench_bulk(
         Row(
             "China: tick(at) of such a clock (what the row above saves)",
             "govkit",
-            _stats(tick_samples),
+            stats_of(tick_samples),
             target="(info)",
         )
     )
@@ -762,7 +644,7 @@ def bench_bulk(
         Row(
             f"{op} status(at)",
             "govkit",
-            _stats(samples[2]),
+            stats_of(samples[2]),
             total=total_text(totals[2]),
             ratio="ref",
             target="(reference)",
@@ -772,7 +654,7 @@ def bench_bulk(
         Row(
             f"{op} between(start, at) only",
             "govkit",
-            _stats(samples[3]),
+            stats_of(samples[3]),
             total=total_text(totals[3]),
             target="(info)",
         )
@@ -780,7 +662,7 @@ def bench_bulk(
     label = "pandas CustomBusinessHour"
     if pd is None:
         ROWS.append(Row(f"{op} elapsed", label, None, target="govkit >= 10x faster"))
-        CHECKS.append(f"{'SKIPPED':8} pandas CustomBusinessHour: {NOT_INSTALLED}")
+        CHECKS.skipped("pandas CustomBusinessHour")
         return
     mean_s = sum(pandas_samples) / len(pandas_samples) / 1e9
     pandas_total = mean_s * BULK_CLOCKS
@@ -789,11 +671,11 @@ def bench_bulk(
         Row(
             f"{op} elapsed by date_range steps ({len(pandas_samples)} timed)",
             label,
-            _stats(pandas_samples),
+            stats_of(pandas_samples),
             total=f"~{pandas_total:,.0f} s",
             ratio=f"{ratio:,.0f}x",
             target="govkit >= 10x faster",
-            met=_yes_no(ratio >= 10),
+            met=yes_no(ratio >= 10),
         )
     )
 
@@ -801,7 +683,6 @@ def bench_bulk(
 def profile(settings: Settings, rng: random.Random, china: BusinessCalendar) -> None:
     """cProfile of status() for a clock with pauses and for a bulk of fresh clocks."""
     import cProfile
-    import pstats
 
     policy = policy_on(china)
     clocks = [paused_clock(policy, "urgent", rng) for _ in range(50)]
@@ -817,17 +698,8 @@ def profile(settings: Settings, rng: random.Random, china: BusinessCalendar) -> 
     for label, inputs in cases:
         profiler = cProfile.Profile()
         profiler.runcall(lambda inputs=inputs: [c.status(a) for c, a in inputs])
-        calls = len(inputs)
-        print(f"== {calls:,} x {label}")
-        entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-        rows = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)[:12]
-        print(f"  {'own us/call':>11} {'cum us/call':>11} {'calls/call':>10}  function")
-        for (path, line, name), (_, ncalls, tottime, cumtime, _) in rows:
-            where = f"{path.rsplit('/src/', 1)[-1]}:{line}({name})" if line else name
-            print(
-                f"  {tottime / calls * 1e6:11.2f} {cumtime / calls * 1e6:11.2f} "
-                f"{ncalls / calls:10.1f}  {where}"
-            )
+        print(f"== {len(inputs):,} x {label}")
+        print_profile(profiler, len(inputs), top=12)
     print()
     print(
         "Median cost of the steps of status(BULK_AT) (no profiler), same clocks; uses "
@@ -855,8 +727,8 @@ def profile(settings: Settings, rng: random.Random, china: BusinessCalendar) -> 
             prepared,
         ),
         (
-            "_used_up(at, ...): the breach instant again",
-            lambda c, m, o: c._used_up(at, m, o),
+            "_used_up(...): the breach instant again",
+            lambda c, m, o: c._used_up(m, o),
             prepared,
         ),
         (
@@ -884,29 +756,6 @@ def profile(settings: Settings, rng: random.Random, china: BusinessCalendar) -> 
 # -- main ----------------------------------------------------------------------------------------
 
 
-def speed_probe(repeats: int = 20) -> str:
-    """Time a fixed pure-Python loop a few times: a wide spread means the machine's speed varies."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter_ns()
-        total = 0
-        for i in range(100_000):
-            total += i
-        times.append((time.perf_counter_ns() - t0) / 1e6)
-    times.sort()
-    return f"min {times[0]:.2f} ms, median {times[len(times) // 2]:.2f} ms, max {times[-1]:.2f} ms"
-
-
-def harness_floor(settings: Settings) -> Stats:
-    def noop(a: object, b: object) -> None:
-        return None
-
-    (floor,) = time_interleaved(
-        [Contender(noop, [(1, 2)] * (settings.warmup + settings.calls))], settings
-    )
-    return floor
-
-
 def single_interval_calendar(china: BusinessCalendar) -> BusinessCalendar:
     """China's holidays and horizon, one 09:00-18:00 interval a day, no make-up days."""
     cal = BusinessCalendar(
@@ -925,21 +774,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls and clocks (smoke run)")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of status()")
+    add_load_argument(parser)
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
 
+    load = wait_for_load(args.max_load)
     started = time.perf_counter()
     rng = random.Random(SEED)
     china = BusinessCalendar.china()
     china.is_working_day(china.valid_from)  # builds the lazy index
     single = single_interval_calendar(china)
-    print("govkit.sla benchmark")
-    print(f"python    {sys.version.split()[0]} ({platform.python_implementation()})")
-    print(f"platform  {platform.platform()}; {platform.processor() or platform.machine()}")
-    versions = ", ".join(
-        f"{dist} {_version(dist)}" for dist in ("govkit", "transitions", "attrs", "pandas")
-    )
-    print(f"versions  {versions}")
+    print_environment("govkit.sla benchmark", ("govkit", "transitions", "attrs", "pandas"))
     weekday_rest = sum(d.weekday() < 5 for d in china.holidays)
     print(
         f"calendars china(): {TZ_NAME}, Mon-Fri 09:00-12:00 + 13:00-18:00, "
@@ -957,6 +802,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"single-call row in {settings.rounds} interleaved rounds, {settings.warmup} warm-up "
         f"calls; {settings.clocks:,} clocks in {settings.passes} pass(es) per bulk row"
     )
+    print(load)
     print(f"speed probe (fixed 100k-iteration Python loop) at start: {speed_probe()}")
     print(
         f"harness floor (timing a no-op call): median {floor.median_us:.3f} us, "

@@ -23,12 +23,13 @@ from govkit.roles._model import (
     StaticSeparation,
 )
 from govkit.roles._review import AccessReview
-from govkit.roles._scope import check_scope, covers, well_formed
+from govkit.roles._scope import check_scope, covers
 
 __all__ = ["MatrixDiff", "RoleMatrix"]
 
 _DENY = object()  # marks a (action, resource) that a role's closure denies
 _MISSING = object()
+_GOOD_SCOPES: set[str] = set()  # scopes already found well formed
 
 Key = tuple[str, str]
 
@@ -145,6 +146,7 @@ class _Index:
     __slots__ = (
         "by_user",
         "closure",
+        "granted_keys",
         "granted_to",
         "grants_of",
         "perms",
@@ -160,6 +162,7 @@ class _Index:
         self.reached: dict[tuple[str, str, str], tuple[tuple[tuple[str, ...], Grant], ...]] = {}
         self.closure = _closures(roles)
         self.grants_of: dict[str, list[Grant]] = {name: [] for name in roles}
+        self.granted_keys = frozenset((g.action, g.resource) for g in matrix.grants)
         for grant in matrix.grants:
             self.grants_of[grant.role].append(grant)
         # perms[role][(action, resource)] = limit (None: unlimited) or _DENY
@@ -183,12 +186,12 @@ class _Index:
             for key, value in merged.items():
                 if value is not _DENY:
                     self.granted_to.setdefault(key, []).append(name)
-        # by_user[user] = ((scope, scope + "/", valid_from, valid_until, perms, assignment), ...)
+        # by_user[user] = ((perms, scope, scope + "/", valid_from, valid_until, assignment), ...)
         slots: dict[str, list[tuple[Any, ...]]] = {}
         self.users_of_role: dict[str, list[Assignment]] = {name: [] for name in roles}
         for a in matrix.assignments:
             slots.setdefault(a.user, []).append(
-                (a.scope, a.scope + "/", a.valid_from, a.valid_until, self.perms[a.role], a)
+                (self.perms[a.role], a.scope, a.scope + "/", a.valid_from, a.valid_until, a)
             )
             self.users_of_role[a.role].append(a)
         self.by_user = {user: tuple(items) for user, items in slots.items()}
@@ -354,22 +357,26 @@ class RoleMatrix:
         """
         if at.tzinfo is None:
             raise NaiveDatetimeError("at", at)
-        if not well_formed(scope):
+        if scope not in _GOOD_SCOPES:
             check_scope(scope, "scope")  # raises, naming what is wrong
+            if len(_GOOD_SCOPES) > 65_536:  # user-supplied scopes must not grow it forever
+                _GOOD_SCOPES.clear()
+            _GOOD_SCOPES.add(scope)
         slots = self._index.by_user.get(user)
         if slots is None:
             return False
         key = (action, resource)
         allowed = False
-        for assigned_scope, prefix, valid_from, valid_until, perms, _ in slots:
+        # Cheapest test first: most of a user's roles say nothing about this key.
+        for perms, assigned_scope, prefix, valid_from, valid_until, _ in slots:
+            limit = perms.get(key, _MISSING)
+            if limit is _MISSING:
+                continue
             if scope != assigned_scope and not scope.startswith(prefix):
                 continue
             if valid_from is not None and at < valid_from:
                 continue
             if valid_until is not None and at >= valid_until:
-                continue
-            limit = perms.get(key, _MISSING)
-            if limit is _MISSING:
                 continue
             if limit is _DENY:
                 return False
@@ -468,6 +475,8 @@ class RoleMatrix:
         self, role: str, action: str, resource: str
     ) -> tuple[tuple[tuple[str, ...], Grant], ...]:
         """Grants on (action, resource) reachable from ``role``, nearest first, with paths."""
+        if (action, resource) not in self._index.granted_keys:
+            return ()  # no grant names it: nothing to walk, nothing to remember
         key = (role, action, resource)
         found = self._index.reached.get(key)
         if found is None:

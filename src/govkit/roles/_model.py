@@ -95,7 +95,7 @@ class Role:
     description: str = attrs.field(default="", kw_only=True)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Grant:
     """A role may (or, with ``Effect.DENY``, may not) do ``action`` on ``resource``.
 
@@ -119,7 +119,7 @@ class Grant:
             raise InvalidDefinitionError("limit", "no limit on a deny grant", self.limit)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Assignment:
     """A user holds a role in a scope, possibly for a limited time.
 
