@@ -87,10 +87,11 @@ class SideRun:
         above = tuple(v > center for v in tail)
         below = tuple(v < center for v in tail)
         full = len(tail) == self.n
-        up = full and all(above) and self.side in {"above", "either"}
-        down = full and all(below) and self.side in {"below", "either"}
+        all_above, all_below = full and all(above), full and all(below)
+        up = all_above and self.side in {"above", "either"}
+        down = all_below and self.side in {"below", "either"}
         fired = up or down
-        where = "above" if up else "below" if down else "on both sides of"
+        where = "above" if all_above else "below" if all_below else "on both sides of"
         explanation = (
             f"last {len(tail)} values {where} {center} (rule: {self.n} in a row, {self.side})"
             f" -> {'fires' if fired else 'does not fire'}"

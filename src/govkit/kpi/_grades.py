@@ -127,9 +127,9 @@ class TieRule(Enum):
     """How tied scores share ranks."""
 
     COMPETITION = "competition"
-    """1, 2, 2, 4: tied people share the best rank and the next rank is skipped."""
+    """Tied people share the best rank and the next rank is skipped (1, 2, 2, 4)."""
     DENSE = "dense"
-    """1, 2, 2, 3: no rank is skipped."""
+    """Tied people share a rank and no rank is skipped (1, 2, 2, 3)."""
 
 
 @attrs.frozen
@@ -193,9 +193,9 @@ class Quota(Enum):
     """Whether a bucket's percentage is a ceiling or a floor."""
 
     AT_MOST = "at-most"
-    """At most this share (rounded up: 20% of 47 people is at most 10)."""
+    """At most this share, rounded up (20% of 47 people is at most 10)."""
     AT_LEAST = "at-least"
-    """At least this share (rounded down: 10% of 47 people is at least 4)."""
+    """At least this share, rounded down (10% of 47 people is at least 4)."""
 
 
 def _percent(value: object) -> Decimal:
@@ -216,12 +216,17 @@ class Bucket:
 
 @attrs.frozen
 class BucketResult:
-    """Who fell in a bucket, its quota (in people) and the overflow from ties."""
+    """Who fell in a bucket, its quota (in people), the overflow from ties, and any shortfall.
+
+    ``shortfall`` is how many people an at-least bucket lacks because tied
+    people were kept together in a better bucket.
+    """
 
     name: str
     people: tuple[str, ...]
     quota: int
     overflow: int
+    shortfall: int = 0
 
 
 @attrs.frozen
@@ -268,27 +273,33 @@ class ForcedDistribution:
         """Put everyone of ``ranking`` in a bucket."""
         people = list(ranking.entries)
         count = len(people)
+        quotas = []
+        for bucket in self.buckets:
+            share = bucket.percent * count / 100
+            quotas.append(math.ceil(share) if bucket.quota is Quota.AT_MOST else math.floor(share))
         results = []
         start = 0
-        for i, bucket in enumerate(self.buckets):
-            share = bucket.percent * count / 100
-            quota = math.ceil(share) if bucket.quota is Quota.AT_MOST else math.floor(share)
-            if i == len(self.buckets) - 1:
+        last = len(self.buckets) - 1
+        for i, (bucket, quota) in enumerate(zip(self.buckets, quotas, strict=True)):
+            if i == last:
                 end = count
             else:
-                end = min(count, start + quota)
+                # Leave room for the at-least quotas of the buckets below.
+                reserved = sum(
+                    q
+                    for b, q in zip(self.buckets[i + 1 :], quotas[i + 1 :], strict=True)
+                    if b.quota is Quota.AT_LEAST
+                )
+                end = max(start, min(count - reserved, start + quota))
                 while (
                     0 < end < count and end > start and people[end].score == people[end - 1].score
                 ):
                     end += 1  # keep tied people together
             chosen = people[start:end]
+            overflow = max(0, len(chosen) - quota) if i < last else 0
+            short = max(0, quota - len(chosen)) if bucket.quota is Quota.AT_LEAST else 0
             results.append(
-                BucketResult(
-                    bucket.name,
-                    tuple(e.person for e in chosen),
-                    quota,
-                    max(0, len(chosen) - quota) if i < len(self.buckets) - 1 else 0,
-                )
+                BucketResult(bucket.name, tuple(e.person for e in chosen), quota, overflow, short)
             )
             start = end
         return DistributionResult(tuple(results), "tied people kept together in the better bucket")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
@@ -11,7 +11,11 @@ import attrs
 
 from govkit.errors import InvalidDefinitionError
 
-__all__ = ["Computation", "Direction", "Indicator", "Ratio", "to_decimal"]
+__all__ = ["EXACT", "Computation", "Direction", "Indicator", "Ratio", "to_decimal"]
+
+EXACT = Context(prec=60, rounding=ROUND_HALF_EVEN)
+"""The arithmetic context of every KPI computation: 60 digits, whatever the caller's
+context is; results are then rounded to the scorecard's declared places."""
 
 
 class Direction(Enum):
@@ -116,7 +120,8 @@ class Indicator:
     def measure(self, facts: Any) -> Decimal | None:
         """The indicator's value from its facts; ``None`` means no data.
 
-        Ratio: a :class:`Ratio` (or a ``(numerator, denominator)`` pair). Count:
+        Ratio: a :class:`Ratio` (or a ``(numerator, denominator)`` pair, or a
+        share already computed). Count:
         an int. Mean and percentile: a list of numbers. Value: a number.
 
         Raises:
@@ -129,6 +134,8 @@ class Indicator:
             return facts  # the common case, without the general checks
         field = f"values.{self.name}"
         if kind is Computation.RATIO:
+            if isinstance(facts, Decimal | int | float | str) and not isinstance(facts, bool):
+                return to_decimal(facts, field)  # a share computed elsewhere
             ratio = facts if isinstance(facts, Ratio) else _pair(facts, field)
             if ratio.denominator == 0:
                 return None  # no data, never 0%

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import Enum
 
 import attrs
 
 from govkit.errors import InvalidDefinitionError
-from govkit.kpi._indicator import Direction, Ratio, to_decimal
+from govkit.kpi._indicator import EXACT, Direction, Ratio, to_decimal
+
+_QUANTUM = Decimal("1E-10")
 
 __all__ = [
     "Aggregation",
@@ -43,9 +45,19 @@ def roll_up(periods: Sequence[Ratio | Decimal | None], how: Aggregation | str) -
 
     >>> months = [Ratio(9, 10), Ratio(50, 100)]
     >>> roll_up(months, "mean"), roll_up(months, "pooled")
-    (Decimal('0.7'), Decimal('0.5363636363636363636363636364'))
+    (Decimal('0.7000000000'), Decimal('0.5363636364'))
     """
-    rule = Aggregation(how)
+    with localcontext(EXACT):
+        value = _roll_up(periods, Aggregation(how))
+    return None if value is None else _reported(value)
+
+
+def _reported(value: Decimal) -> Decimal:
+    """A result rounded half-even to the 10 places KPI results are reported with."""
+    return value.quantize(_QUANTUM, context=EXACT)
+
+
+def _roll_up(periods: Sequence[Ratio | Decimal | None], rule: Aggregation) -> Decimal | None:
     if rule is Aggregation.POOLED:
         if not all(isinstance(p, Ratio) for p in periods if p is not None):
             raise InvalidDefinitionError("periods", "Ratio values for a pooled roll-up", periods)
@@ -118,8 +130,10 @@ class Review:
         present = {n: to_decimal(s, f"scores.{n}") for n, s in scores.items() if s is not None}
         if not present:
             raise InvalidDefinitionError("scores", "at least one component score", dict(scores))
-        weight_sum = sum((self.weights[n] for n in present), Decimal(0))
-        total = sum((present[n] * self.weights[n] for n in present), Decimal(0)) / weight_sum
+        with localcontext(EXACT):
+            weight_sum = sum((self.weights[n] for n in present), Decimal(0))
+            weighted = sum((present[n] * self.weights[n] for n in present), Decimal(0))
+            total = _reported(weighted / weight_sum)
         missing = tuple(n for n in self.weights if n not in present)
         parts = tuple((n, present[n], self.weights[n]) for n in self.weights if n in present)
         return ReviewResult(total=total, parts=parts, missing=missing)
@@ -169,27 +183,35 @@ class Feedback360:
                 raise InvalidDefinitionError(f"ratings.{name}", "a rater group", name)
             groups[name] = [to_decimal(v, f"ratings.{name}[{i}]") for i, v in enumerate(values)]
         actions = []
-        for name in list(groups):
+        small = [
+            n
+            for n in self.weights  # declared order, never the caller's dict order
+            if n in groups and n not in self.exempt and 0 < len(groups[n]) < self.min_raters
+        ]
+        target = self.small_group.removeprefix("merge:")
+        for name in small:
             count = len(groups[name])
-            if name in self.exempt or count == 0 or count >= self.min_raters:
-                continue
-            if self.small_group == "drop":
-                del groups[name]
-                actions.append(f"{name}: {count} rater(s) < {self.min_raters}, dropped")
-            else:
-                target = self.small_group.removeprefix("merge:")
+            if self.small_group != "drop" and name != target:
                 groups.setdefault(target, []).extend(groups.pop(name))
                 actions.append(
                     f"{name}: {count} rater(s) < {self.min_raters}, merged into {target}"
                 )
+        # Whatever is still below the floor after merging is dropped: anonymity first.
+        for name in list(self.weights):
+            rated = groups.get(name, [])
+            if name not in self.exempt and 0 < len(rated) < self.min_raters:
+                del groups[name]
+                actions.append(f"{name}: {len(rated)} rater(s) < {self.min_raters}, dropped")
         used = {n: v for n, v in groups.items() if v}
         if not used:
             raise InvalidDefinitionError(
                 "ratings", "ratings from at least one group", dict(ratings)
             )
-        weight_sum = sum((self.weights[n] for n in used), Decimal(0))
-        means = {n: sum(v, Decimal(0)) / len(v) for n, v in used.items()}
-        total = sum((means[n] * self.weights[n] for n in used), Decimal(0)) / weight_sum
+        with localcontext(EXACT):
+            weight_sum = sum((self.weights[n] for n in used), Decimal(0))
+            means = {n: _reported(sum(v, Decimal(0)) / len(v)) for n, v in used.items()}
+            weighted = sum((means[n] * self.weights[n] for n in used), Decimal(0))
+            total = _reported(weighted / weight_sum)
         return FeedbackResult(
             total=total,
             groups=tuple((n, means[n], len(used[n])) for n in self.weights if n in used),
@@ -236,7 +258,9 @@ class Trajectory:
             return first
         if on >= end:
             return last
-        return first + (last - first) * Decimal((on - start).days) / Decimal((end - start).days)
+        with localcontext(EXACT):
+            share = Decimal((on - start).days) / Decimal((end - start).days)
+            return _reported(first + (last - first) * share)
 
     def check(self, on: date, actual: Decimal | int) -> TrajectoryCheck:
         """Compare an actual value with the expected one (at least as good is on track)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from enum import Enum
 from typing import Any
 
@@ -12,7 +12,7 @@ import attrs
 
 from govkit.errors import InvalidDefinitionError
 from govkit.kpi._curve import BandedCurve, Curve, LinearCurve
-from govkit.kpi._indicator import Direction, Indicator, to_decimal
+from govkit.kpi._indicator import EXACT, Direction, Indicator, to_decimal
 
 __all__ = ["ItemScore", "MissingData", "ScoreResult", "Scorecard", "ScorecardItem"]
 
@@ -104,7 +104,8 @@ class ScoreResult:
     Attributes:
         scorecard: The scorecard's name.
         version: Its version.
-        total: The exact total (``Decimal``): the weighted mean of the items' points.
+        total: The total (``Decimal``): the weighted mean of the items' points, as
+            the exact sum of the contributions shown.
         items: One :class:`ItemScore` per item, in scorecard order.
         missing: Indicators that had no data.
         missing_policy: What was done about them.
@@ -151,6 +152,11 @@ def _items(value: object) -> tuple[ScorecardItem, ...]:
     return tuple(value)
 
 
+def _places(_instance: object, _attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 28:
+        raise InvalidDefinitionError("places", "a whole number of decimal places 0..28", value)
+
+
 @attrs.frozen(kw_only=True)
 class Scorecard:
     """Weighted indicators and what to do about missing data.
@@ -160,17 +166,23 @@ class Scorecard:
         version: Its version, recorded in every result.
         items: The weighted indicators; weights must total exactly 100 or 1.
         missing: What to do when an indicator has no data.
+        places: Decimal places of every reported number (default 10). Work is
+            done with 60 digits whatever the caller's decimal context, and each
+            value, points and contribution is rounded half-even to ``places``;
+            the total is the exact sum of the rounded contributions, so the
+            breakdown always adds up.
     """
 
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
     version: int = 1
     items: tuple[ScorecardItem, ...] = attrs.field(converter=_items)
     missing: MissingData = attrs.field(default=MissingData.RENORMALIZE, converter=MissingData)
+    places: int = attrs.field(default=10, validator=_places)
 
     _plan: _Plan = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        plan = _Plan(self.items)
+        plan = _Plan(self.items, self.places)
         if plan.scale not in (_HUNDRED, _ONE):
             raise InvalidDefinitionError(
                 "items.weight", "weights totalling exactly 100 or 1", f"total {plan.scale}"
@@ -179,7 +191,7 @@ class Scorecard:
 
     @property
     def weight_scale(self) -> Decimal:
-        """What the weights total: 100 or 1."""
+        """What the weights total (100 or 1)."""
         return self._plan.scale
 
     def score(self, values: Mapping[str, Any], *, on: date | None = None) -> ScoreResult:
@@ -189,7 +201,12 @@ class Scorecard:
             InvalidDefinitionError: a value names an unknown indicator or is malformed,
                 or data is missing under ``MissingData.FAIL``.
         """
+        with localcontext(EXACT):
+            return self._score(values, on)
+
+    def _score(self, values: Mapping[str, Any], on: date | None) -> ScoreResult:
         plan = self._plan
+        quantum = plan.quantum
         if not plan.known.issuperset(values):
             unknown = next(name for name in values if name not in plan.known)
             raise InvalidDefinitionError(
@@ -218,19 +235,22 @@ class Scorecard:
         total = _ZERO
         for (item, value), weight, fixed in zip(measured, weights, plan.curves, strict=True):
             if value is None:
-                points = _ZERO
-                attainment = None
+                points = contribution = _ZERO
+                attainment = shown = None
             else:
                 curve = fixed if fixed is not None else item.curve_on(on)
                 direction = item.indicator.direction
-                points = curve.points(value, direction)
+                exact = curve.points(value, direction)
+                points = exact.quantize(quantum)
                 attainment = _attainment(value, curve, direction)
-            # The weight shown is the weight used, so every line multiplies out exactly;
-            # weight / scale is exact, the scale being 100 or 1.
-            contribution = points * (weight / scale)
+                if attainment is not None:
+                    attainment = attainment.quantize(quantum)
+                shown = value if _places_of(value) <= plan.places else value.quantize(quantum)
+                # The weight shown is the weight used; weight / scale is exact (100 or 1).
+                contribution = (exact * (weight / scale)).quantize(quantum)
             total += contribution
             lines.append(
-                ItemScore(item.indicator.name, value, attainment, points, weight, contribution)
+                ItemScore(item.indicator.name, shown, attainment, points, weight, contribution)
             )
         return ScoreResult(
             scorecard=self.name,
@@ -245,9 +265,11 @@ class Scorecard:
 class _Plan:
     """What a scorecard works out once: names, the weight total, undated curves."""
 
-    __slots__ = ("curves", "known", "scale")
+    __slots__ = ("curves", "known", "places", "quantum", "scale")
 
-    def __init__(self, items: tuple[ScorecardItem, ...]) -> None:
+    def __init__(self, items: tuple[ScorecardItem, ...], places: int) -> None:
+        self.places = places
+        self.quantum = Decimal(1).scaleb(-places)
         self.known = frozenset(item.indicator.name for item in items)
         self.scale = sum((item.weight for item in items), Decimal(0))
         # An item with one curve and no dates needs no date lookup.
@@ -280,3 +302,8 @@ def _renormalized(weights: list[Decimal], scale: Decimal, present: Decimal) -> l
     for i in order[:short]:
         floors[i] += _WEIGHT_PLACES
     return floors
+
+
+def _places_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
