@@ -9,7 +9,7 @@
 ... ])
 >>> result = card.score({"conversion": Ratio(33, 100), "complaints": 4})
 >>> result.total
-Decimal('93.6')
+Decimal('93.6000000000')
 """
 
 from govkit.kpi._curve import Band, BandedCurve, Curve, LinearCurve

@@ -157,10 +157,17 @@ class BandedCurve:
 
     def __attrs_post_init__(self) -> None:
         _dates_in_order(self.effective_from, self.effective_until)
-        low = Decimal("-Infinity")
-        ordered = sorted(self.bands, key=lambda b: b.lower if b.lower is not None else low)
-        for a, b in itertools.pairwise(ordered):
-            if a.upper is None or (b.lower is not None and b.lower < a.upper):
+        low, high = Decimal("-Infinity"), Decimal("Infinity")
+        spans = [
+            (b.lower if b.lower is not None else low, b.upper if b.upper is not None else high, b)
+            for b in self.bands
+        ]
+        for i, (lo, hi, band) in enumerate(spans):
+            if hi <= lo:
+                raise InvalidDefinitionError(f"bands[{i}]", "a lower bound below the upper", band)
+        ordered = sorted(spans, key=lambda span: span[0])
+        for (_, a_hi, a), (b_lo, _, b) in itertools.pairwise(ordered):
+            if b_lo < a_hi:
                 raise InvalidDefinitionError("bands", "bands that do not overlap", [a, b])
 
     def check(self, direction: Direction, field: str) -> None:

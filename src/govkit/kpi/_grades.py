@@ -9,6 +9,7 @@ from enum import Enum
 
 import attrs
 
+from govkit._enums import to_enum
 from govkit.errors import InvalidDefinitionError
 from govkit.kpi._indicator import to_decimal
 
@@ -161,7 +162,7 @@ def rank(scores: Mapping[str, Decimal], *, ties: TieRule | str = TieRule.COMPETI
 
     The order of the input never matters: tied people are listed by name.
     """
-    rule = TieRule(ties)
+    rule = to_enum(TieRule, ties, "ties")
     ordered = sorted(
         ((person, to_decimal(score, f"scores.{person}")) for person, score in scores.items()),
         key=lambda item: (-item[1], item[0]),
@@ -185,7 +186,12 @@ def top_n(ranking: Ranking, n: int) -> tuple[tuple[RankEntry, ...], int]:
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise InvalidDefinitionError("n", "a whole number >= 0", n)
-    chosen = tuple(e for e in ranking.entries if e.rank <= n) if n else ()
+    entries = ranking.entries
+    if n == 0 or not entries:
+        return (), 0
+    # The first n people, then everyone tied with the n-th (whatever the tie rule numbers them).
+    cut = entries[min(n, len(entries)) - 1].score
+    chosen = tuple(e for e in entries[:n]) + tuple(e for e in entries[n:] if e.score == cut)
     return chosen, max(0, len(chosen) - n)
 
 
@@ -205,13 +211,17 @@ def _percent(value: object) -> Decimal:
     return percent
 
 
+def _quota(value: object) -> Quota:
+    return to_enum(Quota, value, "quota")
+
+
 @attrs.frozen
 class Bucket:
     """A bucket of a forced distribution: its name, share in percent and quota kind."""
 
     name: str
     percent: Decimal = attrs.field(converter=_percent)
-    quota: Quota = attrs.field(default=Quota.AT_MOST, converter=Quota)
+    quota: Quota = attrs.field(default=Quota.AT_MOST, converter=_quota)
 
 
 @attrs.frozen
@@ -260,11 +270,13 @@ def _buckets(value: object) -> tuple[Bucket, ...]:
 class ForcedDistribution:
     """Quotas such as 20/70/10 applied to a ranking, best bucket first.
 
-    Each bucket but the last takes its quota of people from the top of what
-    is left (at-most quotas round up, at-least quotas round down); the last
-    bucket takes the rest. When the cut falls inside a group of tied people,
-    the whole group stays together in the better bucket and the overflow is
-    reported.
+    Quotas are counted in people: at-most quotas round up, at-least quotas
+    round down. Each bucket but the last takes its quota from the top of what
+    is left, leaving room for the at-least quotas of the buckets below; the
+    last bucket takes the rest. When a cut falls inside a group of tied
+    people, the whole group stays together in the better bucket: the overflow
+    is reported on that bucket, and a shortfall on any at-least bucket that
+    ends up below its quota.
     """
 
     buckets: tuple[Bucket, ...] = attrs.field(converter=_buckets)
@@ -296,7 +308,8 @@ class ForcedDistribution:
                 ):
                     end += 1  # keep tied people together
             chosen = people[start:end]
-            overflow = max(0, len(chosen) - quota) if i < last else 0
+            counts_overflow = i < last or bucket.quota is Quota.AT_MOST
+            overflow = max(0, len(chosen) - quota) if counts_overflow else 0
             short = max(0, quota - len(chosen)) if bucket.quota is Quota.AT_LEAST else 0
             results.append(
                 BucketResult(bucket.name, tuple(e.person for e in chosen), quota, overflow, short)

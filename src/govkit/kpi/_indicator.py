@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from govkit._enums import to_enum
 from govkit.errors import InvalidDefinitionError
 
 __all__ = ["EXACT", "Computation", "Direction", "Indicator", "Ratio", "to_decimal"]
@@ -83,6 +84,14 @@ def _percentile(
         raise InvalidDefinitionError("q", "a percentile between 0 and 100", value)
 
 
+def _direction(value: object) -> Direction:
+    return to_enum(Direction, value, "direction")
+
+
+def _computation(value: object) -> Computation:
+    return to_enum(Computation, value, "computation")
+
+
 def _optional_decimal(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, "q")
 
@@ -100,9 +109,9 @@ class Indicator:
     """
 
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
-    direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
+    direction: Direction = attrs.field(default=Direction.HIGHER, converter=_direction)
     computation: Computation = attrs.field(
-        default=Computation.VALUE, converter=Computation, kw_only=True
+        default=Computation.VALUE, converter=_computation, kw_only=True
     )
     unit: str = attrs.field(default="", kw_only=True)
     q: Decimal | None = attrs.field(

@@ -9,6 +9,7 @@ from enum import Enum
 
 import attrs
 
+from govkit._enums import to_enum
 from govkit.errors import InvalidDefinitionError
 from govkit.kpi._indicator import EXACT, Direction, Ratio, to_decimal
 
@@ -48,7 +49,7 @@ def roll_up(periods: Sequence[Ratio | Decimal | None], how: Aggregation | str) -
     (Decimal('0.7000000000'), Decimal('0.5363636364'))
     """
     with localcontext(EXACT):
-        value = _roll_up(periods, Aggregation(how))
+        value = _roll_up(periods, to_enum(Aggregation, how, "how"))
     return None if value is None else _reported(value)
 
 
@@ -230,6 +231,10 @@ class TrajectoryCheck:
     explanation: str
 
 
+def _direction(value: object) -> Direction:
+    return to_enum(Direction, value, "direction")
+
+
 @attrs.frozen(kw_only=True)
 class Trajectory:
     """A goal from a baseline to a target, linear in time (R-KPI-6).
@@ -241,7 +246,7 @@ class Trajectory:
     name: str
     baseline: tuple[date, Decimal]
     target: tuple[date, Decimal]
-    direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
+    direction: Direction = attrs.field(default=Direction.HIGHER, converter=_direction)
 
     def __attrs_post_init__(self) -> None:
         if self.target[0] <= self.baseline[0]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from govkit._enums import to_enum
 from govkit.errors import InvalidDefinitionError
 from govkit.kpi._curve import BandedCurve, Curve, LinearCurve
 from govkit.kpi._indicator import EXACT, Direction, Indicator, to_decimal
@@ -152,6 +153,10 @@ def _items(value: object) -> tuple[ScorecardItem, ...]:
     return tuple(value)
 
 
+def _missing(value: object) -> MissingData:
+    return to_enum(MissingData, value, "missing")
+
+
 def _places(_instance: object, _attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 28:
         raise InvalidDefinitionError("places", "a whole number of decimal places 0..28", value)
@@ -176,7 +181,7 @@ class Scorecard:
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
     version: int = 1
     items: tuple[ScorecardItem, ...] = attrs.field(converter=_items)
-    missing: MissingData = attrs.field(default=MissingData.RENORMALIZE, converter=MissingData)
+    missing: MissingData = attrs.field(default=MissingData.RENORMALIZE, converter=_missing)
     places: int = attrs.field(default=10, validator=_places)
 
     _plan: _Plan = attrs.field(init=False, eq=False, repr=False, hash=False)
@@ -240,14 +245,14 @@ class Scorecard:
             else:
                 curve = fixed if fixed is not None else item.curve_on(on)
                 direction = item.indicator.direction
-                exact = curve.points(value, direction)
-                points = exact.quantize(quantum)
+                points = curve.points(value, direction).quantize(quantum)
                 attainment = _attainment(value, curve, direction)
                 if attainment is not None:
                     attainment = attainment.quantize(quantum)
                 shown = value if _places_of(value) <= plan.places else value.quantize(quantum)
-                # The weight shown is the weight used; weight / scale is exact (100 or 1).
-                contribution = (exact * (weight / scale)).quantize(quantum)
+                # Shown points x shown weight: every line multiplies out from what it
+                # shows (weight / scale is exact, the scale being 100 or 1).
+                contribution = (points * (weight / scale)).quantize(quantum)
             total += contribution
             lines.append(
                 ItemScore(item.indicator.name, shown, attainment, points, weight, contribution)

@@ -9,6 +9,7 @@ from enum import Enum
 
 import attrs
 
+from govkit._enums import to_enum
 from govkit._time import require_aware
 from govkit.errors import InvalidDefinitionError
 from govkit.roles._scope import check_scope
@@ -72,6 +73,10 @@ def _aware_or_none(
         require_aware(value, attribute.name)
 
 
+def _effect(value: object) -> Effect:
+    return to_enum(Effect, value, "effect")
+
+
 class Effect(Enum):
     """Whether a grant allows or denies; a deny overrides every allow."""
 
@@ -112,7 +117,7 @@ class Grant:
     action: str = attrs.field(validator=_name)
     resource: str = attrs.field(validator=_name)
     limit: Decimal | None = attrs.field(default=None, converter=parse_limit, kw_only=True)
-    effect: Effect = attrs.field(default=Effect.ALLOW, converter=Effect, kw_only=True)
+    effect: Effect = attrs.field(default=Effect.ALLOW, converter=_effect, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.effect is Effect.DENY and self.limit is not None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import attrs
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 
+from govkit._enums import to_enum
 from govkit._rrule import check_rule
 from govkit._time import require_aware, zone
 from govkit.calendar import BusinessCalendar
@@ -45,11 +46,7 @@ def _rule(value: object) -> str:
 
 
 def _roll(value: object) -> Roll:
-    try:
-        return Roll(value)
-    except ValueError:
-        choices = ", ".join(repr(r.value) for r in Roll)
-        raise InvalidDefinitionError("roll", f"one of {choices}", value) from None
+    return to_enum(Roll, value, "roll")
 
 
 def _time(value: object) -> str:
