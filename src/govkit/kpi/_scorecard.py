@@ -110,6 +110,7 @@ class ScoreResult:
         items: One :class:`ItemScore` per item, in scorecard order.
         missing: Indicators that had no data.
         missing_policy: What was done about them.
+        places: Decimal places the numbers were rounded to (half-even).
     """
 
     scorecard: str
@@ -118,6 +119,7 @@ class ScoreResult:
     items: tuple[ItemScore, ...]
     missing: tuple[str, ...]
     missing_policy: MissingData
+    places: int = 10
 
     def explain(self) -> str:
         """The breakdown as text, one line per item, then the total."""
@@ -264,6 +266,7 @@ class Scorecard:
             items=tuple(lines),
             missing=missing,
             missing_policy=self.missing,
+            places=plan.places,
         )
 
 
