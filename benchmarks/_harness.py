@@ -271,21 +271,28 @@ class Checks:
         return iter(self.lines)
 
     def compare(
-        self, name: str, triples: Iterable[tuple[object, object, object]], other: str = "peer"
+        self,
+        name: str,
+        triples: Iterable[tuple[object, object, object]],
+        other: str = "peer",
+        mine: str = "govkit",
     ) -> bool:
-        """Record an AGREE or DISAGREE line (with the first mismatch); True when all agree."""
+        """Record an AGREE or DISAGREE line (with the first mismatch); True when all agree.
+
+        ``mine`` and ``other`` label the two answers of the first mismatch.
+        """
         total = agree = 0
         first_bad: tuple[object, object, object] | None = None
-        for case, mine, theirs in triples:
+        for case, ours, theirs in triples:
             total += 1
-            if mine == theirs:
+            if ours == theirs:
                 agree += 1
             elif first_bad is None:
-                first_bad = (case, mine, theirs)
+                first_bad = (case, ours, theirs)
         verdict = "AGREE" if agree == total else "DISAGREE"
         line = f"{verdict:8} {agree}/{total}  {name}"
         if first_bad is not None:
-            line += f"\n         first mismatch: input={first_bad[0]!r} govkit={first_bad[1]!r}"
+            line += f"\n         first mismatch: input={first_bad[0]!r} {mine}={first_bad[1]!r}"
             line += f" {other}={first_bad[2]!r}"
         self.lines.append(line)
         return agree == total

@@ -720,19 +720,19 @@ def profile(settings: Settings, rng: random.Random, china: BusinessCalendar) -> 
             lambda c, m, o: m.measure(c.running_since, at),
             prepared,
         ),
-        ("_amounts(): threshold amounts in Decimal", lambda c, m, o: c._amounts(), prepared),
+        ("_amounts(): threshold amounts (lru_cache hit)", lambda c, m, o: c._amounts(), prepared),
         (
-            "_crossings(at, ...): one reach per threshold passed",
+            "_crossings(at, ...): planned instants read, crossings built",
             lambda c, m, o: c._crossings(at, m, o),
             prepared,
         ),
         (
-            "_used_up(...): the breach instant again",
+            "_used_up(...): the planned breach instant",
             lambda c, m, o: c._used_up(m, o),
             prepared,
         ),
         (
-            "meter.reach(running_since, target) = add_open_time",
+            "(for comparison) meter.reach(running_since, target) = add_open_time",
             lambda c, m, o: m.reach(c.running_since, c.target),
             prepared,
         ),

@@ -304,11 +304,22 @@ def check_distribution(distribution: ForcedDistribution, ranking: Ranking) -> No
         assert got.quota == quota
         took = len(got.people)
         end = start + took
-        # More than the quota only through a tie at the cut, and reported as overflow.
-        assert got.overflow == (max(0, took - quota) if i < last else 0)
-        if took > quota and i < last:
-            cut = entries[start + quota - 1].score
-            assert all(e.score == cut for e in entries[start + quota : end])
+        if i < last:
+            # The planned cut leaves room for the at-least quotas below; people past
+            # it are there only to keep a tie together, and are reported as overflow.
+            reserved = sum(
+                declared_quota(b, count)
+                for b in distribution.buckets[i + 1 :]
+                if b.quota is Quota.AT_LEAST
+            )
+            planned = max(start, min(count - reserved, start + quota))
+            assert got.overflow == end - planned
+            if end > planned:
+                cut = entries[planned - 1].score
+                assert all(e.score == cut for e in entries[planned:end])
+        else:
+            at_most = bucket.quota is Quota.AT_MOST
+            assert got.overflow == (max(0, took - quota) if at_most else 0)
         # A tie is never split between a bucket and the next.
         if took and end < count and i < last:
             assert entries[end].score != entries[end - 1].score

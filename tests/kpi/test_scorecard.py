@@ -170,15 +170,31 @@ def test_lines_add_up_to_the_total() -> None:
     assert all(multiplies_out(line, 100) for line in result.items)
 
 
-def test_every_line_multiplies_out_from_the_numbers_shown() -> None:
-    """A line's shown points x shown weight / 100, rounded once, is its shown contribution."""
+def test_contributions_and_total_come_from_exact_points() -> None:
+    """Shown numbers are the exact ones rounded; the total is the exact sum rounded once."""
     result = specialist_card().score({**FULL, "on_time_rate": Ratio(43, 60)})
     line = result.items[0]
     # 43 / 60 = 0.71666...: 50 + 50 * (0.71666... - 0.7) / 0.2 = 54.1666..., shown 54.1666666667
-    # from the numbers shown: 54.1666666667 x 50 / 100 = 27.08333333335 -> 27.0833333334
+    # exact contribution: 54.1666... x 50 / 100 = 27.08333..., shown 27.0833333333
     assert line.points == Decimal("54.1666666667")
     assert line.weight == Decimal(50)
-    assert line.contribution == Decimal("27.0833333334"), result.explain()
+    assert line.contribution == Decimal("27.0833333333"), result.explain()
+
+
+def test_equal_exact_totals_stay_equal_and_grade_lines_hold() -> None:
+    """A total of exactly 89.5 is 89.5 (an A half-up), whatever the path to it."""
+    items = [
+        ScorecardItem(
+            indicator=Indicator(f"k{i}"),
+            weight=25,
+            curves=LinearCurve(threshold=0, target=3, stretch=6),
+        )
+        for i in range(4)
+    ]
+    card = Scorecard(name="x", items=items)
+    # 12.5 + 18.333... + 28.833... + 29.833... = 89.5 exactly
+    values = {"k0": Decimal(0), "k1": Decimal("1.4"), "k2": Decimal("5.3"), "k3": Decimal("5.9")}
+    assert card.score(values).total == Decimal("89.5")
 
 
 def test_declared_places_round_every_reported_number_half_even() -> None:

@@ -302,14 +302,16 @@ class ForcedDistribution:
                     for b, q in zip(self.buckets[i + 1 :], quotas[i + 1 :], strict=True)
                     if b.quota is Quota.AT_LEAST
                 )
-                end = max(start, min(count - reserved, start + quota))
+                end = planned = max(start, min(count - reserved, start + quota))
                 while (
                     0 < end < count and end > start and people[end].score == people[end - 1].score
                 ):
                     end += 1  # keep tied people together
             chosen = people[start:end]
-            counts_overflow = i < last or bucket.quota is Quota.AT_MOST
-            overflow = max(0, len(chosen) - quota) if counts_overflow else 0
+            if i < last:
+                overflow = end - planned  # people pulled past the cut to keep a tie together
+            else:
+                overflow = max(0, len(chosen) - quota) if bucket.quota is Quota.AT_MOST else 0
             short = max(0, quota - len(chosen)) if bucket.quota is Quota.AT_LEAST else 0
             results.append(
                 BucketResult(bucket.name, tuple(e.person for e in chosen), quota, overflow, short)

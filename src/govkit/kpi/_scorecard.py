@@ -105,8 +105,8 @@ class ScoreResult:
     Attributes:
         scorecard: The scorecard's name.
         version: Its version.
-        total: The total (``Decimal``): the weighted mean of the items' points, as
-            the exact sum of the contributions shown.
+        total: The total (``Decimal``): the weighted mean of the items' points,
+            computed with 60 digits and rounded once to ``places``.
         items: One :class:`ItemScore` per item, in scorecard order.
         missing: Indicators that had no data.
         missing_policy: What was done about them.
@@ -174,10 +174,11 @@ class Scorecard:
         items: The weighted indicators; weights must total exactly 100 or 1.
         missing: What to do when an indicator has no data.
         places: Decimal places of every reported number (default 10). Work is
-            done with 60 digits whatever the caller's decimal context, and each
-            value, points and contribution is rounded half-even to ``places``;
-            the total is the exact sum of the rounded contributions, so the
-            breakdown always adds up.
+            done with 60 digits whatever the caller's decimal context; the
+            total is the 60-digit sum rounded half-even to ``places`` once, so
+            equal exact totals give equal totals and a total of exactly 89.5
+            is 89.5. The breakdown's values, points and contributions are
+            rounded the same way for display.
     """
 
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
@@ -247,22 +248,25 @@ class Scorecard:
             else:
                 curve = fixed if fixed is not None else item.curve_on(on)
                 direction = item.indicator.direction
-                points = curve.points(value, direction).quantize(quantum)
+                exact_points = curve.points(value, direction)
+                points = exact_points.quantize(quantum)
                 attainment = _attainment(value, curve, direction)
                 if attainment is not None:
                     attainment = attainment.quantize(quantum)
                 shown = value if _places_of(value) <= plan.places else value.quantize(quantum)
-                # Shown points x shown weight: every line multiplies out from what it
-                # shows (weight / scale is exact, the scale being 100 or 1).
-                contribution = (points * (weight / scale)).quantize(quantum)
-            total += contribution
+                # weight / scale is exact (the scale is 100 or 1); the 60-digit
+                # contribution is summed, and only the total is rounded, once,
+                # so that equal exact totals stay equal and no grade line moves.
+                exact_contribution = exact_points * (weight / scale)
+                total += exact_contribution
+                contribution = exact_contribution.quantize(quantum)
             lines.append(
                 ItemScore(item.indicator.name, shown, attainment, points, weight, contribution)
             )
         return ScoreResult(
             scorecard=self.name,
             version=self.version,
-            total=total,
+            total=total.quantize(quantum),
             items=tuple(lines),
             missing=missing,
             missing_policy=self.missing,
