@@ -412,3 +412,14 @@ def print_profile(profiler: Any, calls: int, top: int = 10) -> None:
             f"  {tottime / calls * 1e6:11.2f} {cumtime / calls * 1e6:11.2f} "
             f"{ncalls / calls:10.1f}  {where}"
         )
+
+
+def print_footer(rows: Sequence[Any], started: float) -> None:
+    """The closing lines every benchmark prints: rows cut short, speed probe, wall time."""
+    short = [(r, r.stats) for r in rows if r.stats and r.stats.calls < r.stats.planned]
+    if short:
+        print("rows the time budget cut short (calls timed / inputs prepared):")
+        for row, stats in short:
+            print(f"  {stats.calls:,} / {stats.planned:,}  {row.library}: {row.operation}")
+    print(f"speed probe at end: {speed_probe()}")
+    print(f"total wall time: {time.perf_counter() - started:.1f} s")

@@ -54,6 +54,7 @@ from _harness import (
     optional_import,
     peer_row,
     print_environment,
+    print_footer,
     print_profile,
     print_rows,
     ratio_target,
@@ -705,13 +706,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "ratio vs govkit = peer median / govkit median on the same inputs "
         "(the govkit row just above)."
     )
-    short = [(r, r.stats) for r in ROWS if r.stats and r.stats.calls < r.stats.planned]
-    if short:
-        print("rows the time budget cut short (calls timed / inputs prepared):")
-        for row, stats in short:
-            print(f"  {stats.calls:,} / {stats.planned:,}  {row.library}: {row.operation}")
-    print(f"speed probe at end: {speed_probe()}")
-    print(f"total wall time: {time.perf_counter() - started:.1f} s")
+    print_footer(ROWS, started)
     if args.profile:
         print()
         profile(settings, rng, cal)
