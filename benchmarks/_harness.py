@@ -423,3 +423,22 @@ def print_footer(rows: Sequence[Any], started: float) -> None:
             print(f"  {stats.calls:,} / {stats.planned:,}  {row.library}: {row.operation}")
     print(f"speed probe at end: {speed_probe()}")
     print(f"total wall time: {time.perf_counter() - started:.1f} s")
+
+
+def parse_arguments(
+    doc: str, argv: Sequence[str] | None, *, quick: str, profile: str
+) -> argparse.Namespace:
+    """The options every benchmark takes: --quick, --profile and --max-load."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=quick)
+    parser.add_argument("--profile", action="store_true", help=profile)
+    add_load_argument(parser)
+    return parser.parse_args(argv)
+
+
+def print_lines(title: str, lines: Iterable[object]) -> None:
+    """A title and its lines, indented, then a blank line."""
+    print(title)
+    for line in lines:
+        print(f"  {line}")
+    print()

@@ -25,7 +25,6 @@ peer are compared with govkit's on a sample where the two mean the same thing.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 import time
@@ -46,15 +45,16 @@ from _harness import (
     Row,
     Stats,
     Timing,
-    add_load_argument,
     dist_version,
     govkit_row,
     harness_floor,
     needed,
     optional_import,
+    parse_arguments,
     peer_row,
     print_environment,
     print_footer,
+    print_lines,
     print_profile,
     print_rows,
     ratio_target,
@@ -655,13 +655,12 @@ def describe_environment(data: HolidayData) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
-    parser.add_argument(
-        "--profile", action="store_true", help="also print a cProfile of the govkit operations"
+    args = parse_arguments(
+        __doc__,
+        argv,
+        quick="fewer repetitions (smoke run)",
+        profile="also print a cProfile of the govkit operations",
     )
-    add_load_argument(parser)
-    args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     # workalendar warns on every China lookup that its data needs yearly updates.
     warnings.filterwarnings("ignore", category=UserWarning, module=r"workalendar")
@@ -696,10 +695,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     bench_workalendar(settings, rng)
     bench_build(settings, data)
 
-    print("Agreement checks (peer answers vs govkit on a sample, where the semantics match):")
-    for line in CHECKS:
-        print(f"  {line}")
-    print()
+    print_lines(
+        "Agreement checks (peer answers vs govkit on a sample, where the semantics match):", CHECKS
+    )
     print_rows(ROWS)
     print()
     print(

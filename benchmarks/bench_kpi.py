@@ -40,7 +40,6 @@ installed". Results are described in docs/performance.md.
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import gc
 import math
@@ -76,9 +75,10 @@ from _harness import (
     Checks,
     Contender,
     Timing,
-    add_load_argument,
     optional_import,
+    parse_arguments,
     print_environment,
+    print_lines,
     print_profile,
     print_table,
     show_ratio,
@@ -1054,13 +1054,12 @@ def enter_exit(_values: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10,000 employees, two rounds")
-    parser.add_argument(
-        "--profile", action="store_true", help="also print a cProfile and the cost of each step"
+    args = parse_arguments(
+        __doc__,
+        argv,
+        quick="10,000 employees, two rounds",
+        profile="also print a cProfile and the cost of each step",
     )
-    add_load_argument(parser)
-    args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
 
     load = wait_for_load(args.max_load)
@@ -1102,14 +1101,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         CHECKS.skipped("pandas")
 
-    print("Checks (on the last round's results):")
-    for line in CHECKS:
-        print(f"  {line}")
-    print()
-    print("Inputs and outcomes:")
-    for line in NOTES:
-        print(f"  {line}")
-    print()
+    print_lines("Checks (on the last round's results):", CHECKS)
+    print_lines("Inputs and outcomes:", NOTES)
     examples(inputs, g_out, p_out, exact)
     print()
     print_table(

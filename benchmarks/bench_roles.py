@@ -34,7 +34,6 @@ are described in docs/performance.md.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import random
 import sys
@@ -55,15 +54,16 @@ from _harness import (
     Row,
     Stats,
     Timing,
-    add_load_argument,
     dist_version,
     govkit_row,
     harness_floor,
     needed,
     optional_import,
+    parse_arguments,
     peer_row,
     print_environment,
     print_footer,
+    print_lines,
     print_profile,
     print_rows,
     print_table,
@@ -872,13 +872,12 @@ def step_costs(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer calls and repetitions")
-    parser.add_argument(
-        "--profile", action="store_true", help="also print a cProfile of allows, check, who_can"
+    args = parse_arguments(
+        __doc__,
+        argv,
+        quick="fewer calls and repetitions",
+        profile="also print a cProfile of allows, check, who_can",
     )
-    add_load_argument(parser)
-    args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
 
     load = wait_for_load(args.max_load)
@@ -924,14 +923,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     bench_build(settings, [default, users])
     bench_memory([default, users], default.matrix)
 
-    print("Agreement checks (before timing; casbin answers vs govkit on the timed requests):")
-    for line in CHECKS:
-        print(f"  {line}")
-    print()
-    print("Inputs:")
-    for line in NOTES:
-        print(f"  {line}")
-    print()
+    print_lines(
+        "Agreement checks (before timing; casbin answers vs govkit on the timed requests):", CHECKS
+    )
+    print_lines("Inputs:", NOTES)
     print_rows(ROWS)
     print()
     print_table(("memory", "value", "target", "met?"), MEMORY, {1})

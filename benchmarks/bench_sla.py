@@ -27,7 +27,6 @@ prints; it never asserts. Without pandas the comparison row says
 
 from __future__ import annotations
 
-import argparse
 import gc
 import linecache
 import math
@@ -52,10 +51,11 @@ from _harness import (
     Contender,
     Row,
     Timing,
-    add_load_argument,
     harness_floor,
     optional_import,
+    parse_arguments,
     print_environment,
+    print_lines,
     print_profile,
     print_rows,
     print_table,
@@ -771,11 +771,12 @@ def single_interval_calendar(china: BusinessCalendar) -> BusinessCalendar:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer calls and clocks (smoke run)")
-    parser.add_argument("--profile", action="store_true", help="also print a cProfile of status()")
-    add_load_argument(parser)
-    args = parser.parse_args(argv)
+    args = parse_arguments(
+        __doc__,
+        argv,
+        quick="fewer calls and clocks (smoke run)",
+        profile="also print a cProfile of status()",
+    )
     settings = QUICK if args.quick else FULL
 
     load = wait_for_load(args.max_load)
@@ -814,14 +815,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     _, clocks, starts, priorities = bench_memory(settings, rng, china)
     bench_bulk(settings, rng, clocks, starts, priorities, single)
 
-    print("Checks before timing (govkit vs a recount, and vs pandas):")
-    for line in CHECKS:
-        print(f"  {line}")
-    print()
-    print("Inputs:")
-    for line in NOTES:
-        print(f"  {line}")
-    print()
+    print_lines("Checks before timing (govkit vs a recount, and vs pandas):", CHECKS)
+    print_lines("Inputs:", NOTES)
     print_tables()
     print()
     print(
