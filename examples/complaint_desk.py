@@ -9,7 +9,11 @@ reports monthly, by the 5th (R-SLA-5); and a fault found through a complaint
 is rectified by a deadline, plan first and review after (R-SLA-6, R-SLA-11).
 Contracts are readable only by the director and legal (R-ROL-2), purchase
 authority is tiered by amount (R-APV-5), an emergency group holds temporary
-powers (R-ROL-10), and access is reviewed every year (R-ROL-8).
+powers (R-ROL-10), and access is reviewed every year (R-ROL-8). Purchases
+and complaints go through approval chains (R-APV-1, R-APV-4, R-APV-5,
+R-APV-7), a complainant sends a resolution back until satisfied (R-APV-11), a
+sensitive report gets two different reviewers (R-APV-9), and an emergency
+action is ratified after the fact (R-APV-6).
 
 Run it with ``make demo``.
 """
@@ -22,10 +26,19 @@ from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from govkit.approvals import (
+    ApprovalChain,
+    ApprovalPolicy,
+    ApprovalRequest,
+    ByRole,
+    ByUser,
+    Step,
+)
 from govkit.audit import AuditLog, Event
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Period
+from govkit.errors import NotPermittedError
 from govkit.kpi import GradeScale, Ratio, Scorecard, Trajectory, rank, top_n
-from govkit.roles import RoleMatrix
+from govkit.roles import Assignment, Grant, RoleMatrix
 from govkit.runs import RunRule
 from govkit.serialization import from_toml
 from govkit.sla import BreachStreak, RecurringDeadline, SlaClock, SlaGoal, SlaPolicy
@@ -370,6 +383,235 @@ def print_quarter(handled: list[tuple[str, str, SlaClock]]) -> None:
     print("  " + trajectory.check(date(2026, 9, 30), Decimal("0.065")).explanation + " (R-KPI-6)")
 
 
+APPROVALS_FILE = POLICIES / "approvals.toml"
+
+
+def _show(request: ApprovalRequest, matrix: RoleMatrix, at: datetime) -> None:
+    print("\n".join("  " + line for line in request.explain(matrix, at).splitlines()))
+
+
+def _run(log: AuditLog, result: tuple[ApprovalRequest, tuple[Event, ...]]) -> ApprovalRequest:
+    """Keep the events of one step in the audit log and return the new snapshot."""
+    request, events = result
+    log.extend(events)
+    return request
+
+
+def complaint_chains() -> tuple[ApprovalChain, ApprovalChain, ApprovalChain, ApprovalChain]:
+    """The complaint office's chains.
+
+    Complaint approval (R-APV-4, R-APV-7), the resolution loop (R-APV-11), the
+    double review (R-APV-9) and the ratification of emergency actions (R-APV-6).
+    """
+    approval = ApprovalChain(
+        name="complaint-approval",
+        resource="complaint",
+        steps=[
+            Step(name="specialist", approvers=ByRole("specialist"), action="handle"),
+            Step(name="department-head", approvers=ByRole("department-head"), action="review"),
+            Step(  # R-APV-7: only major cases go up to the director
+                name="director",
+                approvers=ByRole("director", scope="company"),
+                when={"severity": "major"},
+                meaning="final approval",
+            ),
+        ],
+    )
+    resolution = ApprovalChain(
+        name="complaint-resolution",
+        resource="complaint",
+        steps=[
+            Step(name="review", approvers=ByRole("department-head"), action="review"),
+            Step(  # the complainant is outside the matrix: no permission to check
+                name="customer",
+                approvers=ByUser("emp-2041"),
+                action=None,
+                meaning="customer satisfied",
+                may_send_back=True,
+            ),
+        ],
+    )
+    review = ApprovalChain(
+        name="sensitive-report",
+        resource="sensitive-report",
+        steps=[
+            Step(name="first-review", approvers=ByRole("reviewer", scope="company")),
+            Step(
+                name="second-review", approvers=ByRole("reviewer", scope="company"), distinct=True
+            ),
+        ],
+    )
+    ratification = ApprovalChain(
+        name="incident-ratification",
+        resource="incident",
+        steps=[
+            Step(name="director", approvers=ByRole("director", scope="company"), action="ratify")
+        ],
+        ratify_within=BusinessDays(3),
+        calendar=BusinessCalendar.china(),
+    )
+    return approval, resolution, review, ratification
+
+
+def print_approvals(matrix: RoleMatrix, log: AuditLog) -> None:
+    """R-APV-1..11: purchases by amount, complaints, a loop, a double review, a ratification."""
+    policy = from_toml(APPROVALS_FILE.read_text(encoding="utf-8"), ApprovalPolicy)
+    approval, resolution, review, ratification = complaint_chains()
+    print(f"\nApproval chains (policy {APPROVALS_FILE.name} and complaint chains)")
+
+    def at(day: int, hour: int, month: int = 11) -> datetime:
+        return datetime(2026, month, day, hour, tzinfo=SHANGHAI)
+
+    # R-APV-5: 30,000 stays with the department head; R-APV-1: 120,000 needs three signatures.
+    small = _run(
+        log,
+        ApprovalRequest.submit(
+            policy,
+            id="PO-2026-0107",
+            requester="wang",
+            scope="company/complaints",
+            subject={"item": "label printer"},
+            amount=30_000,
+            at=at(23, 9),
+            matrix=matrix,
+        ),
+    )
+    small = _run(log, small.approve(actor="qian", at=at(23, 11), matrix=matrix))
+    print(f"  {small.id}: {small.state} - {small.route.explain() if small.route else ''}")
+    big = _run(
+        log,
+        ApprovalRequest.submit(
+            policy,
+            id="PO-2026-0108",
+            requester="li",
+            scope="company/complaints",
+            subject={"item": "call-recording server"},
+            amount=120_000,
+            at=at(23, 10),
+            matrix=matrix,
+        ),
+    )
+    try:
+        big.approve(actor="zheng", at=at(23, 11), matrix=matrix)
+    except NotPermittedError as refused:
+        print(f"  refused: {refused}")
+    big = _run(log, big.approve(actor="qian", at=at(23, 14), matrix=matrix))
+    big = _run(log, big.approve(actor="zheng", at=at(24, 10), matrix=matrix))
+    big = _run(log, big.approve(actor="he", at=at(24, 16), matrix=matrix, comment="go ahead"))
+    _show(big, matrix, at(24, 16))
+    for record in big.history:
+        print("    signed " + record.describe())
+
+    # R-APV-4 and R-APV-7: a major complaint goes specialist -> head -> director.
+    case = _run(
+        log,
+        ApprovalRequest.submit(
+            approval,
+            id="C-2026-1123",
+            requester="emp-2041",
+            scope="company/complaints",
+            subject={"complaint": "overtime pay withheld"},
+            facts={"severity": "major"},
+            at=at(23, 9),
+            matrix=matrix,
+        ),
+    )
+    for who, hour in (("li", 10), ("qian", 15), ("zhao", 17)):
+        case = _run(log, case.approve(actor=who, at=at(23, hour), matrix=matrix))
+    _show(case, matrix, at(23, 17))
+
+    # R-APV-11: the complainant sends the proposed resolution back until satisfied.
+    loop = _run(
+        log,
+        ApprovalRequest.submit(
+            resolution,
+            id="C-2026-1123-R",
+            requester="li",
+            scope="company/complaints",
+            subject={"resolution": "pay the overtime next month"},
+            at=at(24, 9),
+            matrix=matrix,
+        ),
+    )
+    offers = ["pay the overtime this month", "pay this month with interest"]
+    for day, offer in enumerate(offers, start=24):
+        loop = _run(log, loop.approve(actor="qian", at=at(day, 10), matrix=matrix))
+        loop = _run(
+            log,
+            loop.send_back(
+                actor="emp-2041", at=at(day, 15), matrix=matrix, comment="not satisfied"
+            ),
+        )
+        loop = _run(
+            log,
+            loop.resubmit(
+                actor="li", at=at(day + 1, 9), matrix=matrix, subject={"resolution": offer}
+            ),
+        )
+    loop = _run(log, loop.approve(actor="qian", at=at(26, 10), matrix=matrix))
+    loop = _run(log, loop.approve(actor="emp-2041", at=at(26, 15), matrix=matrix))
+    print(
+        f"  {loop.id}: {loop.state} after {loop.round} rounds: "
+        + "; ".join(f"{r.number}. {r.reason}" for r in loop.rounds)
+    )
+
+    # R-APV-9: two different reviewers for a report with customer data.
+    staffed = matrix
+    for user in ("wang", "sun"):
+        staffed, _ = staffed.assign(
+            Assignment(user, "reviewer", "company"), at=at(2, 9), actor="zhao"
+        )
+    staffed, _ = staffed.add_grant(
+        Grant("reviewer", "approve", "sensitive-report"), at=at(2, 9), actor="zhao"
+    )
+    report = _run(
+        log,
+        ApprovalRequest.submit(
+            review,
+            id="RPT-2026-11",
+            requester="li",
+            scope="company/complaints",
+            subject={"report": "complaints November", "masked": True},
+            at=at(27, 9),
+            matrix=staffed,
+        ),
+    )
+    report = _run(log, report.approve(actor="wang", at=at(27, 10), matrix=staffed))
+    try:
+        report.approve(actor="wang", at=at(27, 11), matrix=staffed)
+    except NotPermittedError as refused:
+        print(f"  refused: {refused}")
+    report = _run(log, report.approve(actor="sun", at=at(27, 14), matrix=staffed))
+    print(
+        f"  {report.id}: {report.state}, reviewed by "
+        + " and ".join(s.actor for s in report.history)
+    )
+
+    # R-APV-6: the emergency group isolated the leaking server first; ratified afterwards.
+    leak = _run(
+        log,
+        ApprovalRequest.emergency(
+            ratification,
+            id="INC-2026-0612",
+            actor="wang",
+            scope="company/complaints",
+            reason="data leak: export server isolated",
+            acted_at=at(12, 15, month=6),
+            subject={"incident": "customer export leak"},
+            at=at(12, 16, month=6),
+            matrix=matrix,
+        ),
+    )
+    due = leak.status(at(12, 16, month=6)).ratification_due_at
+    print(
+        f"  {leak.id}: {leak.state}, ratify by {_when(due)} "
+        "(3 working days, the day of the action not counted)"
+    )
+    leak = _run(log, leak.approve(actor="zhao", at=at(16, 10, month=6), matrix=matrix))
+    late = leak.status(at(16, 10, month=6)).ratification_overdue
+    print(f"  {leak.id}: {leak.state} by zhao on {_when(leak.history[-1].at)}; overdue: {late}")
+
+
 def main() -> None:
     """Print the deadline table, the SLA clocks, the training flags and the report dates."""
     calendar = BusinessCalendar.china()
@@ -386,6 +628,7 @@ def main() -> None:
     print_access(matrix)
     print_review(matrix)
     print_quarter(handled)
+    print_approvals(matrix, log)
     log.verify()
     print(f"\nAudit log: {len(log)} events, chain verified, head {log.head[:12]}…")
 

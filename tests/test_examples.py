@@ -129,3 +129,22 @@ def test_complaint_desk_quarter(capsys: pytest.CaptureFixture[str]) -> None:
     assert "li: on-time share below 90% three quarters running" in out
     assert "wang: on-time" not in out
     assert "on track (R-KPI-6)" in out
+
+
+def test_complaint_desk_approvals(capsys: pytest.CaptureFixture[str]) -> None:
+    """R-APV-1, R-APV-5, R-APV-6, R-APV-9, R-APV-11: the walkthrough's requests end right."""
+    from govkit.audit import AuditLog
+
+    namespace = runpy.run_path(str(EXAMPLES[0].parent / "complaint_desk.py"))
+    log = AuditLog()
+    namespace["print_approvals"](namespace["load_matrix"](), log)
+    out = capsys.readouterr().out
+    assert "PO-2026-0107: approved - policy purchase-authority v1 chose route 'department'" in out
+    assert "- ceo: approved by he" in out  # the third signature of the 120,000 purchase
+    assert "C-2026-1123-R: approved after 3 rounds" in out
+    assert "this step needs someone else" in out  # wang may not review twice
+    assert "ratify by Wed 2026-06-17 18:00" in out  # Fri 06-12 + 3 working days
+    assert "ratified by zhao on Tue 2026-06-16 10:00; overdue: False" in out
+    log.verify()
+    actions = [entry.event.action for entry in log.entries]
+    assert actions.count("approval.approvals_dismissed") == 2  # two changed resolutions

@@ -49,10 +49,16 @@ def _aware(_instance: object, attribute: attrs.Attribute[Any], value: object) ->
     require_aware(value, attribute.name)
 
 
+# Values that come back from JSON as themselves (floats may be NaN, so they take the slow path).
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: object) -> dict[str, Any]:
     expected = "a mapping of plain JSON values (str, int, float, bool, None, lists, objects)"
     if not isinstance(value, Mapping):
         raise InvalidDefinitionError("data", expected, value)
+    if all(type(k) is str and type(v) in _SCALARS for k, v in value.items()):
+        return dict(value)  # the common case: nothing nested, nothing to convert
     try:
         # Round-tripping through JSON both checks and copies the shape.
         data: dict[str, Any] = json.loads(json.dumps(dict(value), allow_nan=False))

@@ -130,7 +130,9 @@ class NotPermittedError(GovkitError, PermissionError):
         self.actor = actor
         self.action = action
         self.explanation = explanation
-        super().__init__(f"{actor} may not {action}: {explanation}")
+        explain = getattr(explanation, "explain", None)  # e.g. a role matrix Decision
+        reason = explain() if callable(explain) else explanation
+        super().__init__(f"{actor} may not {action}: {reason}")
 
 
 class InvalidTransitionError(GovkitError, ValueError):

@@ -14,6 +14,9 @@ Wire forms:
   ``"5 business days"``, ``Period`` as ``"1 year 6 months"`` (see
   :func:`govkit.calendar.parse_duration`).
 * enums: by value.
+* a union of govkit classes told apart by a ``kind`` field (an approval
+  step's ``approvers``, its vote ``rule``): an object with that ``kind``,
+  e.g. ``{"kind": "quorum", "n": 2}``.
 
 Loading refuses unknown fields and reports every bad field with its path in
 one :class:`~govkit.errors.DeserializationError`.
@@ -28,7 +31,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache, partial
-from typing import Any, TypeVar, get_origin
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -270,6 +274,33 @@ def _run_in(
     return cls(**{ref_field: definition}, **attrs.asdict(values, recurse=False))
 
 
+def _tagged_members(kind: Any) -> dict[str, type] | None:
+    """For a union of govkit classes told apart by a ``kind`` field: tag -> class."""
+    if get_origin(kind) not in {Union, UnionType}:
+        return None
+    members: dict[str, type] = {}
+    for member in get_args(kind):
+        if not (isinstance(member, type) and attrs.has(member)):
+            return None
+        tag = getattr(attrs.fields_dict(member).get("kind"), "default", None)
+        if not isinstance(tag, str):
+            return None
+        members[tag] = member
+    return members
+
+
+def _tagged_in(converter: cattrs.Converter, data: Any, kind: Any) -> Any:
+    members = _tagged_members(kind)
+    assert members is not None  # the predicate checked it
+    choices = ", ".join(repr(tag) for tag in members)
+    if not isinstance(data, dict):
+        raise InvalidDefinitionError("kind", f"an object with a kind among {choices}", data)
+    member = members.get(data.get("kind"))  # type: ignore[arg-type]  # any value may arrive
+    if member is None:
+        raise InvalidDefinitionError("kind", f"one of {choices}", data.get("kind"))
+    return converter.structure(data, member)
+
+
 def _is_list_type(kind: Any) -> bool:
     return get_origin(kind) in {tuple, list, set, frozenset}
 
@@ -283,6 +314,16 @@ def _is_govkit_value(cls: Any) -> bool:
     )
 
 
+@cache
+def _init_fields(cls: type) -> tuple[tuple[tuple[Any, bool], ...], frozenset[str]]:
+    """The fields a loader fills, each with whether it is a list, and their names.
+
+    Worked out once per class: loading a run reads many small objects.
+    """
+    fields = [f for f in attrs.fields(attrs.resolve_types(cls)) if f.init]
+    return tuple((f, _is_list_type(f.type)) for f in fields), frozenset(f.alias for f in fields)
+
+
 def _value_in(converter: cattrs.Converter, data: Any, cls: type) -> Any:
     """Structure a govkit attrs class field by field, running each field's own checks.
 
@@ -291,19 +332,16 @@ def _value_in(converter: cattrs.Converter, data: Any, cls: type) -> Any:
     """
     if not isinstance(data, dict):
         raise DeserializationError(cls.__name__, [FieldError("$", "expected an object")])
-    fields = attrs.fields(attrs.resolve_types(cls))
-    known = {f.alias for f in fields if f.init}
+    fields, known = _init_fields(cls)
     errors = [FieldError(f"$.{key}", "unknown field") for key in data if key not in known]
     values: dict[str, Any] = {}
-    for field in fields:
-        if not field.init:
-            continue
+    for field, is_list in fields:
         if field.alias not in data:
             if field.default is attrs.NOTHING:
                 errors.append(FieldError(f"$.{field.alias}", "required field missing"))
             continue
         raw = data[field.alias]
-        if _is_list_type(field.type) and isinstance(raw, str | bytes | dict):
+        if is_list and isinstance(raw, str | bytes | dict):
             # cattrs would happily read "abc" as ("a", "b", "c").
             errors.append(FieldError(f"$.{field.alias}", f"expected a list, got {raw!r}"))
             continue
@@ -361,6 +399,10 @@ def make_converter(*, definitions: Iterable[Any] = ()) -> cattrs.Converter:
         converter.register_structure_hook(kind, _duration_in(kind))
     converter.register_unstructure_hook(Duration, format_duration)
     converter.register_structure_hook(Duration, _duration_in(None))
+    converter.register_structure_hook_func(
+        lambda t: t == Duration | None,
+        lambda value, _type: None if value is None else _duration_in(None)(value, _type),
+    )
     converter.register_unstructure_hook(BusinessCalendar, _calendar_out)
     converter.register_structure_hook(BusinessCalendar, _calendar_in)
     converter.register_structure_hook(str, _strict(str))
@@ -369,6 +411,9 @@ def make_converter(*, definitions: Iterable[Any] = ()) -> cattrs.Converter:
     converter.register_structure_hook(bool, _strict(bool))
     converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping_in)
     converter.register_structure_hook_func(_is_govkit_value, partial(_value_in, converter))
+    converter.register_structure_hook_func(
+        lambda t: _tagged_members(t) is not None, partial(_tagged_in, converter)
+    )
     converter.register_unstructure_hook_func(_is_run, partial(_run_out, converter))
     converter.register_structure_hook_func(_is_run, partial(_run_in, converter, registry))
     return converter
