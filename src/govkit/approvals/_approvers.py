@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
@@ -9,7 +10,7 @@ from typing import Literal
 import attrs
 
 from govkit.approvals._checks import check_kind, check_name
-from govkit.roles import RoleMatrix
+from govkit.roles import Assignment, RoleMatrix
 from govkit.roles._scope import check_scope
 
 __all__ = ["Approvers", "ByManager", "ByRole", "ByUser"]
@@ -27,6 +28,23 @@ def _holders(matrix: RoleMatrix, role: str, scope: str, at: datetime) -> Iterabl
     for user in sorted(matrix.users_with_roles()):
         if role in matrix.roles_of(user, scope, at):
             yield user
+
+
+# Assignments grouped by the exact scope they were made at, per matrix. A
+# matrix is immutable, so the grouping never goes stale; it is dropped when
+# the matrix is garbage collected.
+_BY_SCOPE: dict[int, dict[str, tuple[Assignment, ...]]] = {}
+
+
+def _assignments_by_scope(matrix: RoleMatrix) -> dict[str, tuple[Assignment, ...]]:
+    grouped = _BY_SCOPE.get(id(matrix))
+    if grouped is None:
+        lists: dict[str, list[Assignment]] = {}
+        for a in matrix.assignments:
+            lists.setdefault(a.scope, []).append(a)
+        grouped = _BY_SCOPE[id(matrix)] = {k: tuple(v) for k, v in lists.items()}
+        weakref.finalize(matrix, _BY_SCOPE.pop, id(matrix), None)
+    return grouped
 
 
 @attrs.frozen
@@ -128,15 +146,14 @@ class ByManager:
         self, matrix: RoleMatrix, *, requester: str, scope: str, at: datetime
     ) -> tuple[str, ...]:
         """The managers found by walking up from the requester's scope."""
+        at_scope = _assignments_by_scope(matrix)
         parts = scope.split("/")
         for depth in range(len(parts), 0, -1):
-            level = "/".join(parts[:depth])
             found = sorted(
                 {
                     a.user
-                    for a in matrix.assignments
-                    if a.scope == level
-                    and a.user != requester
+                    for a in at_scope.get("/".join(parts[:depth]), ())
+                    if a.user != requester
                     and a.active(at)
                     and self.role in matrix.inherited_roles(a.role)
                 }
