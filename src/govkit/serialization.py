@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from govkit._time import require_aware, zone
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Duration, Period
@@ -212,21 +213,25 @@ def _is_run(cls: Any) -> bool:
     return isinstance(cls, type) and hasattr(cls, "__govkit_definition__")
 
 
-def _run_out(converter: cattrs.Converter, run: Any) -> dict[str, Any]:
+def _run_out(
+    converter: cattrs.Converter, fast: dict[type, Callable[[Any], dict[str, Any]]], run: Any
+) -> dict[str, Any]:
     """A run (e.g. an SLA clock) refers to its definition by kind, name and version."""
-    ref_field = type(run).__govkit_definition__
+    cls: type = type(run)
+    ref_field = run.__govkit_definition__
     definition = getattr(run, ref_field)
-    out: dict[str, Any] = {
+    rest = fast.get(cls)
+    if rest is None:
+        # Generated once per class: reads the run's other fields by name.
+        rest = fast[cls] = make_dict_unstructure_fn(_run_fields(cls), converter)
+    return {
         ref_field: {
             "kind": type(definition).__name__,
             "name": definition.name,
             "version": definition.version,
-        }
+        },
+        **rest(run),
     }
-    for field in attrs.fields(attrs.resolve_types(type(run))):
-        if field.init and field.name != ref_field:
-            out[field.name] = converter.unstructure(getattr(run, field.name), field.type)
-    return out
 
 
 @cache
@@ -324,15 +329,41 @@ def _init_fields(cls: type) -> tuple[tuple[tuple[Any, bool], ...], frozenset[str
     return tuple((f, _is_list_type(f.type)) for f in fields), frozenset(f.alias for f in fields)
 
 
-def _value_in(converter: cattrs.Converter, data: Any, cls: type) -> Any:
-    """Structure a govkit attrs class field by field, running each field's own checks.
+def _value_in(
+    converter: cattrs.Converter, fast: dict[type, Callable[[Any, type], Any]], data: Any, cls: type
+) -> Any:
+    """Structure a govkit attrs class, reporting every bad field when it fails.
 
-    Every field is structured, converted and validated on its own before the
-    object is built, so one load reports every bad field, not just the first.
+    Good data takes a structuring function cattrs generates once per class.
+    When that fails, the slow path structures, converts and validates every
+    field on its own, so one load reports every bad field, not just the first.
     """
     if not isinstance(data, dict):
         raise DeserializationError(cls.__name__, [FieldError("$", "expected an object")])
     fields, known = _init_fields(cls)
+    if not any(
+        is_list and isinstance(data.get(f.alias), str | bytes | dict) for f, is_list in fields
+    ):
+        # (cattrs would read "abc" as a list ("a", "b", "c"): such data takes the slow path.)
+        structure_fn = fast.get(cls)
+        if structure_fn is None:
+            structure_fn = fast[cls] = make_dict_structure_fn(
+                cls, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=False
+            )
+        try:
+            return structure_fn(data, cls)
+        except Exception:  # any failure is reported in full by the slow path
+            pass
+    return _value_in_slowly(converter, data, cls, fields, known)
+
+
+def _value_in_slowly(
+    converter: cattrs.Converter,
+    data: dict[str, Any],
+    cls: type,
+    fields: tuple[tuple[Any, bool], ...],
+    known: frozenset[str],
+) -> Any:
     errors = [FieldError(f"$.{key}", "unknown field") for key in data if key not in known]
     values: dict[str, Any] = {}
     for field, is_list in fields:
@@ -410,11 +441,11 @@ def make_converter(*, definitions: Iterable[Any] = ()) -> cattrs.Converter:
     converter.register_structure_hook(float, _strict(float, also=(int,)))
     converter.register_structure_hook(bool, _strict(bool))
     converter.register_structure_hook_func(lambda t: t == Mapping[str, Any], _mapping_in)
-    converter.register_structure_hook_func(_is_govkit_value, partial(_value_in, converter))
+    converter.register_structure_hook_func(_is_govkit_value, partial(_value_in, converter, {}))
     converter.register_structure_hook_func(
         lambda t: _tagged_members(t) is not None, partial(_tagged_in, converter)
     )
-    converter.register_unstructure_hook_func(_is_run, partial(_run_out, converter))
+    converter.register_unstructure_hook_func(_is_run, partial(_run_out, converter, {}))
     converter.register_structure_hook_func(_is_run, partial(_run_in, converter, registry))
     return converter
 
