@@ -13,21 +13,25 @@ that many totals are exact multiples of small steps and some land exactly on
 a grade line's half point; 1 % of the values are missing, and the card spreads
 their weight over the other items (``MissingData.RENORMALIZE``).
 
-One pass is the whole job: score every employee with ``card.score(values)``
-(an exact ``Decimal`` total with its breakdown), grade every total
-(``GradeScale``, whole points, half-up), rank them (``rank``, competition
-ties) and cut a 20/70/10 ``ForcedDistribution`` (at most / at least / at
-least). The same rules are then applied with pandas and numpy floats,
+One pass is the whole job: score every employee with the batch path
+``card.score_many(values)`` (for each employee an exact ``Decimal`` total with
+its breakdown, equal to what ``card.score`` gives), grade every total
+(``GradeScale.grade_many``, whole points, half-up), rank them (``rank``,
+competition ties) and cut a 20/70/10 ``ForcedDistribution`` (at most / at
+least / at least). The same rules are then applied with pandas and numpy floats,
 vectorised: piecewise-linear points with ``np.interp``, weights renormalized
 by the same largest-remainder rule, half-up rounding as ``np.floor(x + 0.5)``,
 ``Series.rank(method="min")`` and the same quota cut. Each part is timed with
 ``time.perf_counter_ns``; the two take turns, one pass each per round (3 rounds,
 2 with ``--quick``), after a warm-up pass on 2,000 employees. The garbage
-collector stays on, as in a host; the time it takes during each govkit pass is
-measured with ``gc.callbacks``. Each ``card.score`` call is also timed on its
-own inside the pass (per-call timing included in the total).
+collector stays on, as in a host (``score_many`` and ``rank`` pause it
+during their own calls, and say so); the time it takes during each govkit
+pass is measured with ``gc.callbacks``. After each govkit pass, outside its timing, the
+per-call path ``card.score(values)`` is timed call by call on every 10th
+employee, for comparison.
 
-Checks (after timing, on the last round's results): govkit and the floats
+Checks (after timing, on the last round's results): the batch results equal
+``card.score`` row by row (every 10th employee, as timed); govkit and the floats
 against an independent computation of the same rules in exact rational
 arithmetic (``fractions.Fraction``, nothing rounded before the grade): totals,
 grades, ranks and buckets, and the float grades against govkit's. The script
@@ -234,7 +238,6 @@ class GovkitOut:
     ranking: Ranking
     distribution: DistributionResult
     parts_ns: tuple[int, int, int, int]  # score, grade, rank, distribute
-    score_ns: list[int]  # each card.score call
     collector: CollectorTime  # time the garbage collector took during the pass
 
 
@@ -269,29 +272,44 @@ def govkit_pass(
     people: Sequence[str],
     values: Sequence[dict[str, Any]],
 ) -> GovkitOut:
-    """Score, grade, rank and distribute everyone, timing each part."""
+    """Score, grade, rank and distribute everyone with the batch paths, timing each part."""
     pc = time.perf_counter_ns
-    score = card.score
-    results: list[ScoreResult] = []
-    keep = results.append
-    samples: list[int] = []
-    sample = samples.append
     with CollectorTime() as collector:
         t0 = pc()
-        for v in values:
-            c0 = pc()
-            keep(score(v))
-            sample(pc() - c0)
+        results = card.score_many(values)
         t1 = pc()
-        grade = scale.grade
-        grades = [grade(r.total) for r in results]
+        grades = scale.grade_many([r.total for r in results])
         t2 = pc()
         ranking = rank(dict(zip(people, [r.total for r in results], strict=True)))
         t3 = pc()
         distribution = plan.apply(ranking)
         t4 = pc()
     parts = (t1 - t0, t2 - t1, t3 - t2, t4 - t3)
-    return GovkitOut(results, grades, ranking, distribution, parts, samples, collector)
+    return GovkitOut(results, grades, ranking, distribution, parts, collector)
+
+
+SAMPLE_EVERY = 10  # the per-call path is timed on every 10th employee
+
+
+@dataclass
+class PerCall:
+    results: list[ScoreResult]  # card.score(values) of every 10th employee
+    ns: list[int]  # each call
+
+
+def per_call_pass(card: Scorecard, values: Sequence[dict[str, Any]]) -> PerCall:
+    """``card.score(values)`` call by call on every 10th employee (collector on)."""
+    pc = time.perf_counter_ns
+    score = card.score
+    results: list[ScoreResult] = []
+    keep = results.append
+    samples: list[int] = []
+    sample = samples.append
+    for v in values[::SAMPLE_EVERY]:
+        c0 = pc()
+        keep(score(v))
+        sample(pc() - c0)
+    return PerCall(results, samples)
 
 
 # -- pandas / numpy floats ---------------------------------------------------------------------
@@ -563,6 +581,25 @@ def describe_inputs(inputs: Inputs, out: GovkitOut, exact: ExactOut) -> None:
     )
 
 
+def check_batch(inputs: Inputs, out: GovkitOut, calls: PerCall) -> None:
+    """The batch path against the per-call path, on the employees the latter was timed on."""
+    CHECKS.compare(
+        f"govkit card.score_many == card.score, row by row, breakdown and digits "
+        f"(every {SAMPLE_EVERY}th employee)",
+        (
+            (p, repr(batch), repr(one))
+            for p, batch, one in zip(
+                inputs.people[::SAMPLE_EVERY],
+                out.results[::SAMPLE_EVERY],
+                calls.results,
+                strict=True,
+            )
+        ),
+        other="card.score",
+        mine="score_many",
+    )
+
+
 def check_exact(inputs: Inputs, out: GovkitOut, exact: ExactOut) -> None:
     """govkit against the rational reference: totals, grades, ranks, buckets."""
     people = inputs.people
@@ -741,8 +778,8 @@ def float_example(inputs: Inputs, out: GovkitOut, floats: PandasOut, i: int) -> 
 
 
 PARTS = (
-    ("score", "card.score(values) per employee: exact total + breakdown"),
-    ("grade", "GradeScale.grade(total), whole points half-up"),
+    ("score", "card.score_many(values): exact totals + breakdowns"),
+    ("grade", "GradeScale.grade_many(totals), whole points half-up"),
     ("rank", "rank({person: total}), competition ties"),
     ("distribute", "ForcedDistribution 20/70/10 .apply(ranking)"),
 )
@@ -771,7 +808,9 @@ def median(values: Sequence[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
-def run(settings: Settings, inputs: Inputs) -> tuple[GovkitOut, PandasOut | None, list[list[str]]]:
+def run(
+    settings: Settings, inputs: Inputs
+) -> tuple[GovkitOut, PandasOut | None, PerCall, list[list[str]]]:
     """Warm up, then take turns; print nothing, return the last outputs and the table lines."""
     card, scale, plan = make_card(), make_scale(), make_distribution()
     curves: Any = pandas_curves() if pd is not None else None
@@ -783,19 +822,24 @@ def run(settings: Settings, inputs: Inputs) -> tuple[GovkitOut, PandasOut | None
     p_parts: list[tuple[int, ...]] = []
     collected: list[CollectorTime] = []
     samples: list[int] = []
+    one_by_one: list[float] = []  # per round: the sampled card.score calls, in seconds
     g_out: GovkitOut | None = None
     p_out: PandasOut | None = None
+    calls: PerCall | None = None
     for _ in range(settings.rounds):
-        g_out = p_out = None  # free the last round's results before timing the next
+        g_out = p_out = calls = None  # free the last round's results before timing the next
         gc.collect()
         g_out = govkit_pass(card, scale, plan, inputs.people, inputs.values)
         g_parts.append(g_out.parts_ns)
         collected.append(g_out.collector)
-        samples.extend(g_out.score_ns)
+        calls = per_call_pass(card, inputs.values)  # not part of the pass
+        samples.extend(calls.ns)
+        one_by_one.append(sum(calls.ns) / 1e9)
         if pd is not None:
             p_out = pandas_pass(inputs.frame, curves)
             p_parts.append(p_out.parts_ns)
     assert g_out is not None
+    assert calls is not None
     n = len(inputs.people)
     scale_to = EMPLOYEES / n
     scaled = "" if n == EMPLOYEES else f" (x{scale_to:g} to {EMPLOYEES:,})"
@@ -851,6 +895,16 @@ def run(settings: Settings, inputs: Inputs) -> tuple[GovkitOut, PandasOut | None
             yes_no(rate >= TARGET_RATE),
         ]
     )
+    sampled = len(inputs.values[::SAMPLE_EVERY])
+    row(
+        f"score, per-call path: card.score(values) on every {SAMPLE_EVERY}th employee, "
+        f"x{n / sampled:g}",
+        "govkit",
+        [t * n / sampled * scale_to for t in one_by_one],
+        "",
+        "(info)",
+        "",
+    )
     st = stats_of(samples)
     lines.append(
         [
@@ -863,7 +917,7 @@ def run(settings: Settings, inputs: Inputs) -> tuple[GovkitOut, PandasOut | None
             "",
         ]
     )
-    return g_out, p_out, lines
+    return g_out, p_out, calls, lines
 
 
 # -- profile --------------------------------------------------------------------------------
@@ -887,7 +941,13 @@ def profile(inputs: Inputs) -> None:
         results.extend(card.score(v) for v in values)
 
     for label, calls, fn in (
+        (f"card.score_many(values), {n:,} employees", n, lambda: card.score_many(values)),
         (f"card.score(values), {n:,} employees", n, scored),
+        (
+            f"scale.grade_many(totals), {n:,} totals",
+            n,
+            lambda: scale.grade_many([r.total for r in results]),
+        ),
         (f"scale.grade(total), {n:,} totals", n, lambda: [scale.grade(r.total) for r in results]),
         (
             f"rank(scores) of {n:,} totals, per person",
@@ -1004,29 +1064,57 @@ def profile(inputs: Inputs) -> None:
 
 
 def rank_steps(people: Sequence[str], totals: Sequence[Decimal]) -> None:
-    """What rank() spends its time on, per person (median of 5 repetitions, collector off)."""
-    from govkit.kpi import RankEntry, TieRule
-    from govkit.kpi._indicator import to_decimal
+    """What rank() spends its time on, per person (median of 5 repetitions, collector off).
+
+    The steps of govkit.kpi._grades._rank, reproduced here: they must change with the code.
+    """
+    from govkit.kpi import RankEntry
+    from govkit.kpi._build import build_many
 
     scores = dict(zip(people, totals, strict=True))
-    pairs = list(scores.items())
-    ordered = sorted(pairs, key=lambda item: (-item[1], item[0]))
-    entries = [RankEntry(p, t, 1) for p, t in ordered]
+    names = list(scores)
+    values = list(scores.values())
+    keys = list(map(str, values))
+
+    def group() -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for i, key in enumerate(keys):
+            got = found.get(key)
+            if got is None:
+                found[key] = [i]
+            else:
+                got.append(i)
+        return found
+
+    groups = group()
+    best_first = sorted(groups.values(), key=lambda g: values[g[0]], reverse=True)
+    order = [i for g in best_first for i in sorted(g, key=names.__getitem__)]
+    ranks = list(range(len(values)))
+    built = build_many(RankEntry, len(values), person=names, score=values, rank=ranks)
     steps: list[tuple[str, Callable[[], object]]] = [
         ("rank(scores), all of it", lambda: rank(scores)),
         (
-            "  to_decimal(score) per person (the generator)",
-            lambda: [(p, to_decimal(t, "s")) for p, t in pairs],
+            "  every score a finite Decimal",
+            lambda: (set(map(type, values)), all(map(Decimal.is_finite, values))),
         ),
-        ("  sorted(key=(-score, name))", lambda: sorted(pairs, key=lambda i: (-i[1], i[0]))),
+        ("  str(score): the key of a score as written", lambda: list(map(str, values))),
+        ("  hash(score), the key it replaces", lambda: list(map(hash, map(Decimal, keys)))),
+        ("  people grouped by key (a loop in Python)", group),
         (
-            "  RankEntry(person, score, rank) per person",
-            lambda: [RankEntry(p, t, 1) for p, t in ordered],
+            "  distinct scores sorted, tied names sorted",
+            lambda: [
+                sorted(g, key=names.__getitem__)
+                for g in sorted(groups.values(), key=lambda g: values[g[0]], reverse=True)
+            ],
         ),
-        ("  Ranking(tuple(entries), ties)", lambda: Ranking(tuple(entries), TieRule.COMPETITION)),
         (
-            "  for comparison: sorted by name, then stable by score (no negation)",
-            lambda: sorted(sorted(pairs), key=lambda i: i[1], reverse=True),
+            "  RankEntry values in input order, a field at a time (build_many)",
+            lambda: build_many(RankEntry, len(values), person=names, score=values, rank=ranks),
+        ),
+        ("  the values put in rank order", lambda: list(map(built.__getitem__, order))),
+        (
+            "  for comparison: RankEntry(person, score, rank) per person, in rank order",
+            lambda: [RankEntry(names[i], values[i], 1) for i in order],
         ),
     ]
     n = len(people)
@@ -1083,7 +1171,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"mode      {'--quick' if args.quick else 'full'}: {settings.employees:,} employees, "
         f"{settings.rounds} rounds (govkit pass, pandas pass), warm-up pass on "
-        f"{settings.warmup:,}; garbage collector on"
+        f"{settings.warmup:,}; garbage collector on (score_many and rank pause it while they run)"
     )
     print(load)
     print(f"speed probe (fixed 100k-iteration Python loop) at start: {speed_probe()}")
@@ -1092,8 +1180,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"inputs    drawn in {made:.1f} s (not timed)")
     print()
 
-    g_out, p_out, lines = run(settings, inputs)
+    g_out, p_out, calls, lines = run(settings, inputs)
     exact = exact_pass(inputs)
+    check_batch(inputs, g_out, calls)
     check_exact(inputs, g_out, exact)
     describe_inputs(inputs, g_out, exact)
     if p_out is not None:

@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govkit.errors import InvalidDefinitionError
 from govkit.kpi import Grade, GradeScale, Rounding
@@ -151,3 +153,56 @@ def test_grades_tied_to_bonus() -> None:
     base = Decimal(10000)
     assert base * bonus[ANNUAL.grade(Decimal("89.5")).grade] == Decimal(2000)
     assert base * bonus[ANNUAL.grade(Decimal("89.49")).grade] == Decimal(1000)
+
+
+# -- grade_many ------------------------------------------------------------------------------
+
+SCORES = st.decimals(min_value=-20, max_value=120, places=3, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(SCORES | SCORES.map(lambda d: d.quantize(Decimal("0.1"))) | st.integers(0, 100)),
+    st.integers(0, 3),
+    st.sampled_from(["half-up", "half-even", "floor", "ceiling"]),
+)
+def test_grade_many_equals_grade_one_by_one(scores: list[Any], places: int, mode: str) -> None:
+    """R-KPI-3: grade_many gives, in order, what grade gives each score, digit for digit."""
+    scale = GradeScale(
+        name="wide",
+        bands=[(90, "A"), (75, "B"), (0, "C"), (-20, "Z")],
+        rounding=Rounding(places, mode),
+    )
+    many = scale.grade_many(scores)
+    one = [scale.grade(score) for score in scores]
+    assert many == one
+    assert [repr(g) for g in many] == [repr(g) for g in one]
+
+
+def test_grade_many_of_nothing_is_empty() -> None:
+    """R-KPI-3: no scores, no grades."""
+    assert ANNUAL.grade_many([]) == []
+
+
+def test_grade_many_keeps_each_score_as_written() -> None:
+    """R-KPI-3: 89.5 and 89.50 get the same grade, each with its own score."""
+    scores = [Decimal("89.5"), Decimal("89.50"), Decimal("89.5")]
+    grades = ANNUAL.grade_many(iter(scores))
+    assert [g.grade for g in grades] == ["A", "A", "A"]
+    assert [str(g.score) for g in grades] == ["89.5", "89.50", "89.5"]
+
+
+@pytest.mark.parametrize(
+    ("scores", "field", "expected"),
+    [
+        ([Decimal(95), Decimal(-1), Decimal("NaN")], "scores[1]", "a score >= 0"),
+        ([Decimal(95), Decimal("NaN"), Decimal(-1)], "scores[1]", "a finite number"),
+        ([Decimal(95), 80, "n/a"], "scores[2]", "a number"),
+    ],
+)
+def test_grade_many_names_the_first_bad_score(scores: list[Any], field: str, expected: str) -> None:
+    """R-KPI-3: a bad score raises grade()'s error with its index, and nothing is returned."""
+    with pytest.raises(InvalidDefinitionError) as raised:
+        ANNUAL.grade_many(scores)
+    assert raised.value.field == field
+    assert raised.value.expected.startswith(expected)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govkit.errors import InvalidDefinitionError
 from govkit.kpi import RankEntry, Ranking, TieRule, rank, top_n
@@ -150,3 +153,50 @@ def test_top_n_needs_a_whole_number(n: Any) -> None:
     with pytest.raises(InvalidDefinitionError) as caught:
         top_n(rank(SCORES), n)
     assert caught.value.field == "n"
+
+
+def reference_rank(scores: dict[str, Decimal], ties: str) -> list[tuple[str, Decimal, int]]:
+    """Rank in exact rational arithmetic: by score (highest first), then by name."""
+    ordered = sorted(scores.items(), key=lambda item: (-Fraction(item[1]), item[0]))
+    out: list[tuple[str, Decimal, int]] = []
+    for position, (person, score) in enumerate(ordered, start=1):
+        if position == 1:
+            current = 1
+        elif Fraction(score) != Fraction(out[-1][1]):
+            current = position if ties == "competition" else out[-1][2] + 1
+        else:
+            current = out[-1][2]
+        out.append((person, score, current))
+    return out
+
+
+NAMES = st.text(alphabet="abcdef", min_size=1, max_size=3)
+TIED = st.sampled_from([Decimal("88"), Decimal("88.0"), Decimal("91.5"), Decimal("-0"), Decimal(0)])
+# 40 significant digits: more than the default decimal context's 28, so negating
+# these scores would round them and merge scores that differ.
+LONG = st.integers(0, 3).map(lambda k: Decimal("1." + "0" * 38 + str(k)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(NAMES, TIED | LONG | st.decimals(-100, 100, places=2)),
+    st.sampled_from(["competition", "dense"]),
+)
+def test_rank_matches_an_exact_reference(scores: dict[str, Decimal], ties: str) -> None:
+    """R-KPI-3: ranks, order and tie-breaking by name equal an exact rational reference."""
+    ranking = rank(scores, ties=ties)
+    got = [(e.person, e.score, e.rank) for e in ranking.entries]
+    assert got == reference_rank(scores, ties)
+    assert [repr(e.score) for e in ranking.entries] == [repr(scores[p]) for p, _, _ in got]
+
+
+def test_large_ranking_matches_the_reference() -> None:
+    """R-KPI-3: thousands of people, many ties, in chunks: the exact reference order and ranks."""
+    scores = {f"p{i:05d}": Decimal(i * 7919 % 613).scaleb(-1) for i in range(3000)}
+    scores["p00007"] = Decimal("0")  # a zero: equal scores found by value, not text
+    for ties in ("competition", "dense"):
+        got = [(e.person, e.score, e.rank) for e in rank(scores, ties=ties).entries]
+        assert got == reference_rank(scores, ties)
+    texts = {p: s.quantize(Decimal("0.01")) + 1 for p, s in scores.items()}  # one exponent
+    got = [(e.person, e.score, e.rank) for e in rank(texts).entries]
+    assert got == reference_rank(texts, "competition")

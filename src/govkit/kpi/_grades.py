@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from enum import Enum
 
@@ -11,6 +11,7 @@ import attrs
 
 from govkit._enums import to_enum
 from govkit.errors import InvalidDefinitionError
+from govkit.kpi._build import build_many, collector_paused
 from govkit.kpi._indicator import to_decimal
 
 __all__ = [
@@ -37,6 +38,10 @@ _MODES = {
 }
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(11))
+"""The quantum of each number of places a Rounding allows (0..10)."""
+
+
 def _mode(value: object) -> str:
     if value not in _MODES:
         raise InvalidDefinitionError("mode", f"one of {', '.join(_MODES)}", value)
@@ -57,7 +62,7 @@ class Rounding:
 
     def apply(self, value: Decimal) -> Decimal:
         """``value`` rounded by this rule."""
-        return value.quantize(Decimal(1).scaleb(-self.places), rounding=_MODES[self.mode])
+        return value.quantize(_QUANTA[self.places], rounding=_MODES[self.mode])
 
     def __str__(self) -> str:
         return f"{self.places} places, {self.mode}"
@@ -118,9 +123,51 @@ class GradeScale:
         """
         score = to_decimal(score, "score")
         rounded = self.rounding.apply(score)
+        return Grade(self._band(rounded, score), score, rounded, self.rounding)
+
+    def grade_many(self, scores: Iterable[Decimal]) -> list[Grade]:
+        """The grade of each score, in order; each equal to :meth:`grade` of that score.
+
+        Faster in bulk: the rounding rule is looked up once, each distinct
+        rounded score is banded once, and scores written the same way share
+        one (frozen) :class:`Grade`.
+
+        Raises:
+            InvalidDefinitionError: what :meth:`grade` raises for the first bad
+                score, with its index as the field (``scores[3]``); nothing is
+                returned.
+        """
+        rounding = self.rounding
+        quantum, mode = _QUANTA[rounding.places], _MODES[rounding.mode]
+        names: dict[Decimal, str] = {}  # by rounded score: the band is a matter of value
+        made: dict[str, Grade] = {}  # by the score as written (89.5 and 89.50 differ)
+        grades: list[Grade] = []
+        keep = grades.append
+        for i, given in enumerate(scores):
+            score = given
+            try:
+                if type(score) is not Decimal or not score.is_finite():
+                    score = to_decimal(score, "score")
+                key = str(score)
+                grade = made.get(key)
+                if grade is None:
+                    rounded = score.quantize(quantum, rounding=mode)
+                    name = names.get(rounded)
+                    if name is None:
+                        name = names[rounded] = self._band(rounded, score)
+                    grade = made[key] = Grade(name, score, rounded, rounding)
+            except InvalidDefinitionError as exc:
+                raise InvalidDefinitionError(f"scores[{i}]", exc.expected, exc.got) from exc
+            except ArithmeticError as exc:  # decimal's own, as grade() raises it
+                exc.add_note(f"while grading scores[{i}]")
+                raise
+            keep(grade)
+        return grades
+
+    def _band(self, rounded: Decimal, score: Decimal) -> str:
         for minimum, grade in self.bands:
             if rounded >= minimum:
-                return Grade(grade, score, rounded, self.rounding)
+                return grade
         raise InvalidDefinitionError("score", f"a score >= {self.bands[-1][0]}", score)
 
 
@@ -161,20 +208,54 @@ def rank(scores: Mapping[str, Decimal], *, ties: TieRule | str = TieRule.COMPETI
     """Rank people by score, highest first, with a declared tie rule.
 
     The order of the input never matters: tied people are listed by name.
+    Scores are compared exactly as they are, whatever the decimal context. The
+    cyclic garbage collector is paused while the ranking is built (and then
+    restored): the entries hold no reference cycles for it to free.
     """
     rule = to_enum(TieRule, ties, "ties")
-    ordered = sorted(
-        ((person, to_decimal(score, f"scores.{person}")) for person, score in scores.items()),
-        key=lambda item: (-item[1], item[0]),
-    )
-    entries = []
-    previous: Decimal | None = None
-    current = 0
-    for position, (person, score) in enumerate(ordered, start=1):
-        if score != previous:
-            current = position if rule is TieRule.COMPETITION else current + 1
-            previous = score
-        entries.append(RankEntry(person, score, current))
+    with collector_paused():
+        return _rank(scores, rule)
+
+
+def _rank(scores: Mapping[str, Decimal], rule: TieRule) -> Ranking:
+    people = list(scores)
+    values = list(scores.values())
+    if not (set(map(type, values)) <= {Decimal} and all(map(Decimal.is_finite, values))):
+        values = [to_decimal(v, f"scores.{p}") for p, v in zip(people, values, strict=True)]
+    # People grouped by score as written (a decimal's hash is slow to work out, its
+    # text is not); the groups sorted by score, compared exactly as they are; then
+    # groups of equal scores written differently (88 and 88.0, 0 and -0), which the
+    # sort puts side by side, merged: they are tied.
+    groups: dict[str, list[int]] = {}  # each score's people, by their place in the input
+    for i, key in enumerate(map(str, values)):
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [i]
+        else:
+            group.append(i)
+    best_first: list[list[int]] = []
+    for group in sorted(groups.values(), key=lambda group: values[group[0]], reverse=True):
+        if best_first and values[best_first[-1][0]] == values[group[0]]:
+            best_first[-1] += group
+        else:
+            best_first.append(group)
+    competition = rule is TieRule.COMPETITION
+    ranks = [0] * len(values)
+    order: list[int] = []
+    name_of = people.__getitem__
+    position = 1
+    for level, group in enumerate(best_first, start=1):
+        if len(group) > 1:
+            group.sort(key=name_of)  # tied people in name order
+        current = position if competition else level
+        for i in group:
+            ranks[i] = current
+        position += len(group)
+        order += group
+    # Built in the order of the input, whose people and scores lie in memory in that
+    # order, then put in rank order: faster than building them in rank order.
+    built = build_many(RankEntry, len(values), person=people, score=values, rank=ranks)
+    entries = list(map(built.__getitem__, order))
     return Ranking(tuple(entries), rule)
 
 
