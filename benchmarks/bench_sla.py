@@ -14,7 +14,11 @@ all clocks per round for the bulk rows) so that drift in machine speed hits
 them alike. Medians and 90th percentiles are per call, in microseconds,
 harness included. The garbage
 collector is off for the single-call rows (as ``timeit`` does) and on for the
-bulk passes, which also report the wall time of each whole pass.
+bulk passes (each starts after a collection), which also report the wall time
+of each whole pass. The bulk rows
+use ``SlaClock.status_many(clocks, at)`` and time each status as it is drawn
+from it (one row keeps a ``status(at)`` call per clock, for comparison); every
+pass drops the statuses as they come.
 
 There is no other library with SLA clocks to compare with, so the checks run
 before timing compare govkit's answers with a recount from the recorded
@@ -370,6 +374,17 @@ def bench_status(settings: Settings, rng: random.Random, china: BusinessCalendar
         ROWS.append(row)
 
 
+def many_pass(clocks: Sequence[SlaClock], at: datetime) -> tuple[list[int], int]:
+    """One pass of ``SlaClock.status_many(clocks, at)``, each status timed as it is drawn.
+
+    The statuses are dropped as they come, as the per-clock loops drop theirs.
+    """
+    start = time.perf_counter_ns()
+    batch = SlaClock.status_many(clocks, at)
+    got, _ = timed_pass(batch.__next__, [()] * len(clocks))
+    return got, time.perf_counter_ns() - start
+
+
 def machines() -> int:
     from transitions import Machine
 
@@ -574,26 +589,41 @@ def bench_bulk(
         ),
     )
 
+    groups = [china_clocks[i : i + 50] for i in sample[:10]]
+    check(
+        "bulk, China: SlaClock.status_many(clocks, at) == [c.status(at) for c in clocks], "
+        "10 runs of 50 clocks",
+        (
+            (group[0].subject, list(SlaClock.status_many(group, at)), [c.status(at) for c in group])
+            for group in groups
+        ),
+    )
+
     def between(cal: BusinessCalendar, start: datetime, end: datetime) -> timedelta:
         return cal.between(start, end)
 
-    jobs: list[tuple[Callable[..., object], Sequence[tuple[Any, ...]]]] = [
-        (SlaClock.status, [(c, at) for c in china_clocks]),
-        (SlaClock.status, [(c, at) for c in ticked]),
-        (SlaClock.status, [(c, at) for c in single_clocks]),
-        (between, [(single, c.started_at, at) for c in single_clocks]),
+    each_china = [(c, at) for c in china_clocks]
+    each_between = [(single, c.started_at, at) for c in single_clocks]
+    jobs: list[Callable[[], tuple[list[int], int]]] = [
+        lambda: many_pass(china_clocks, at),
+        lambda: timed_pass(SlaClock.status, each_china),
+        lambda: many_pass(ticked, at),
+        lambda: many_pass(single_clocks, at),
+        lambda: timed_pass(between, each_between),
     ]
-    for fn, inputs in jobs:  # warm-up
-        for args in inputs[: settings.warmup]:
-            fn(*args)
+    for clocks in (china_clocks, ticked, single_clocks):  # warm-up
+        for clock in clocks[: settings.warmup]:
+            clock.status(at)
+        list(SlaClock.status_many(clocks[: settings.warmup], at))
     if pd is not None:
         pandas_elapsed(*pandas_inputs[0])
     samples: list[list[int]] = [[] for _ in jobs]
     totals: list[list[int]] = [[] for _ in jobs]
     pandas_samples: list[int] = []
     for r in range(settings.passes):
-        for (fn, inputs), out, tot in zip(jobs, samples, totals, strict=True):
-            got, wall = timed_pass(fn, inputs)
+        for job, out, tot in zip(jobs, samples, totals, strict=True):
+            gc.collect()  # so that no pass pays for the garbage of another (or of pandas)
+            got, wall = job()
             out.extend(got)
             tot.append(wall)
         if pd is not None:
@@ -612,7 +642,7 @@ def bench_bulk(
     scaled = "" if n == BULK_CLOCKS else f" (x{scale:g} to {BULK_CLOCKS:,})"
     ROWS.append(
         Row(
-            f"China: status(at) of {n:,} running clocks at one instant{scaled}",
+            f"China: status of {n:,} running clocks at one instant, status_many{scaled}",
             "govkit",
             stats_of(samples[0]),
             total=total_text(totals[0]),
@@ -623,10 +653,19 @@ def bench_bulk(
     )
     ROWS.append(
         Row(
-            "China: the same, each clock ticked at that instant first",
+            "China: the same clocks, one status(at) call per clock",
             "govkit",
             stats_of(samples[1]),
             total=total_text(totals[1]),
+            target="(info)",
+        )
+    )
+    ROWS.append(
+        Row(
+            "China: the same, each clock ticked at that instant first, status_many",
+            "govkit",
+            stats_of(samples[2]),
+            total=total_text(totals[2]),
             target="(info)",
         )
     )
@@ -638,14 +677,14 @@ def bench_bulk(
             target="(info)",
         )
     )
-    single_total = median_total(totals[2])
+    single_total = median_total(totals[3])
     op = "09-18, no make-up days: the same clocks,"
     ROWS.append(
         Row(
-            f"{op} status(at)",
+            f"{op} status_many",
             "govkit",
-            stats_of(samples[2]),
-            total=total_text(totals[2]),
+            stats_of(samples[3]),
+            total=total_text(totals[3]),
             ratio="ref",
             target="(reference)",
         )
@@ -654,8 +693,8 @@ def bench_bulk(
         Row(
             f"{op} between(start, at) only",
             "govkit",
-            stats_of(samples[3]),
-            total=total_text(totals[3]),
+            stats_of(samples[4]),
+            total=total_text(totals[4]),
             target="(info)",
         )
     )
@@ -690,50 +729,69 @@ def profile(settings: Settings, rng: random.Random, china: BusinessCalendar) -> 
     lo, hi = _epoch_us(BULK_FIRST), _epoch_us(BULK_AT)
     starts = [rng.randint(lo, hi) for _ in range(5000)]
     bulk = make_clocks(policy, starts, ["high", "normal"] * 2500)
-    cases = [
-        ("status(at), 10 pause/resume pairs, BusinessHours(40)", paused_inputs),
-        ("status(BULK_AT) of running clocks started over 2025-2026", [(c, BULK_AT) for c in bulk]),
+    cases: list[tuple[str, int, Callable[[], object]]] = [
+        (
+            "status(at), 10 pause/resume pairs, BusinessHours(40)",
+            len(paused_inputs),
+            lambda: [c.status(a) for c, a in paused_inputs],
+        ),
+        (
+            "status(BULK_AT) of running clocks started over 2025-2026",
+            len(bulk),
+            lambda: [c.status(BULK_AT) for c in bulk],
+        ),
+        (
+            "the same clocks, SlaClock.status_many(clocks, BULK_AT), statuses dropped",
+            len(bulk),
+            lambda: sum(1 for _ in SlaClock.status_many(bulk, BULK_AT)),
+        ),
     ]
     print("cProfile (its own overhead inflates every entry; use it for proportions):")
-    for label, inputs in cases:
+    for label, count, run in cases:
         profiler = cProfile.Profile()
-        profiler.runcall(lambda inputs=inputs: [c.status(a) for c, a in inputs])
-        print(f"== {len(inputs):,} x {label}")
-        print_profile(profiler, len(inputs), top=12)
+        profiler.runcall(run)
+        print(f"== {count:,} x {label}")
+        print_profile(profiler, count, top=12)
     print()
     print(
         "Median cost of the steps of status(BULK_AT) (no profiler), same clocks; uses "
         "private helpers and must change with the code:"
     )
     at = BULK_AT
-    prepared = []
-    for clock in bulk:
-        meter = clock._meter()
-        assert clock.running_since is not None
-        prepared.append((clock, meter, meter.measure(clock.running_since, at)))
+    prepared = [(clock, clock._elapsed(at), clock._amounts()) for clock in bulk]
+    calendar = china
     steps: list[tuple[str, Callable[..., object], list[tuple[Any, ...]]]] = [
-        ("status(at), all of it", lambda c, m, o: c.status(at), prepared),
-        ("_check_at(at)", lambda c, m, o: c._check_at(at), prepared),
-        ("_meter(): goal lookup + meter", lambda c, m, o: c._meter(), prepared),
+        ("status(at), all of it", lambda c, e, a: c.status(at), prepared),
+        ("_check_at(at)", lambda c, e, a: c._check_at(at), prepared),
         (
-            "meter.measure(running_since, at) = between",
-            lambda c, m, o: m.measure(c.running_since, at),
-            prepared,
-        ),
-        ("_amounts(): threshold amounts (lru_cache hit)", lambda c, m, o: c._amounts(), prepared),
-        (
-            "_crossings(at, ...): planned instants read, crossings built",
-            lambda c, m, o: c._crossings(at, m, o),
+            "_elapsed(at): `at` located on the calendar, its start planned",
+            lambda c, e, a: c._elapsed(at),
             prepared,
         ),
         (
-            "_used_up(...): the planned breach instant",
-            lambda c, m, o: c._used_up(m, o),
+            "_amounts(): goal lookup + threshold amounts (lru_cache hit)",
+            lambda c, e, a: c._amounts(),
             prepared,
         ),
         (
-            "(for comparison) meter.reach(running_since, target) = add_open_time",
-            lambda c, m, o: m.reach(c.running_since, c.target),
+            "_crossings(at, ...): amounts compared, crossings built",
+            lambda c, e, a: c._crossings(at, e, a),
+            prepared,
+        ),
+        (
+            "_status(at, elapsed): crossings, due instant, SlaStatus built",
+            lambda c, e, a: c._status(at, e),
+            prepared,
+        ),
+        ("_used_up(elapsed): the planned breach instant", lambda c, e, a: c._used_up(e), prepared),
+        (
+            "(for comparison) calendar.between(running_since, at)",
+            lambda c, e, a: calendar.between(c.running_since, at),
+            prepared,
+        ),
+        (
+            "(for comparison) calendar.add_open_time(running_since, target)",
+            lambda c, e, a: calendar.add_open_time(c.running_since, c.target),
             prepared,
         ),
     ]
@@ -821,7 +879,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print()
     print(
         "total = wall time of one pass over all the clocks (per-call timing included), "
-        "median of the passes (range); ratio = pandas total / govkit status total."
+        "median of the passes (range); ratio = pandas total / govkit status_many total."
     )
     print(f"speed probe at end: {speed_probe()}")
     print(f"total wall time: {time.perf_counter() - started:.1f} s")

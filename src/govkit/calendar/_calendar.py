@@ -31,6 +31,21 @@ _DEFAULT_FROM = date(1970, 1, 1)
 _DEFAULT_UNTIL = date(2100, 12, 31)
 
 
+def _epoch_us(moment: datetime, tz: ZoneInfo, local_epoch: datetime) -> int:
+    """Microseconds from 1970-01-01 UTC to ``moment``; TypeError when it is not aware.
+
+    ``local_epoch`` is 1970-01-01 00:00 in ``tz``.
+    """
+    if type(moment) is datetime and moment.tzinfo is tz:
+        # Python defines the UTC instant as wall time minus the offset. In the
+        # calendar's own zone object that is one offset lookup instead of two
+        # (a same-zone difference is a plain wall-time difference).
+        offset = tz.utcoffset(moment)
+        if offset is not None:
+            return (moment - local_epoch - offset) // _ONE_US
+    return (moment - _EPOCH) // _ONE_US
+
+
 def _date(value: object, field: str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         if isinstance(value, str):
@@ -139,6 +154,7 @@ class BusinessCalendar:
     valid_until: date = attrs.field(converter=_valid_until)
     name: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     _tz: ZoneInfo = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _local_epoch: datetime = attrs.field(init=False, eq=False, repr=False, hash=False)
     _week: tuple[Spans, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _special: dict[date, Spans] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _index: CalendarIndex | None = attrs.field(
@@ -161,6 +177,7 @@ class BusinessCalendar:
     def __attrs_post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "_tz", zone(self.timezone))
+        set_(self, "_local_epoch", datetime(1970, 1, 1, tzinfo=self._tz))
         week = normalize_weekly(self.hours)
         set_(self, "_week", week)
         if self.valid_until < self.valid_from:
@@ -233,11 +250,11 @@ class BusinessCalendar:
         try:
             # Subtracting from an aware epoch fails for naive datetimes and
             # non-datetimes alike; the check below then names the problem.
-            us: int = (value - _EPOCH) // _ONE_US  # type: ignore[operator]  # checked by except
+            moment: datetime = value  # type: ignore[assignment]  # checked by except
+            us = _epoch_us(moment, self._tz, self._local_epoch)
         except TypeError:
             require_aware(value, field)
             raise
-        moment: datetime = value  # type: ignore[assignment]  # the subtraction proved it
         index = self._idx()
         if us < index.first_instant or us > index.last_instant:
             local = moment.astimezone(self._tz).date()
@@ -352,10 +369,39 @@ class BusinessCalendar:
             NaiveDatetimeError: either instant has no time zone.
             HorizonError: either instant is outside the horizon.
         """
+        index = self._index
+        if index is not None:
+            # The common case inline: two aware instants inside the horizon.
+            try:
+                a = _epoch_us(start, self._tz, self._local_epoch)
+                b = _epoch_us(end, self._tz, self._local_epoch)
+            except TypeError:
+                pass  # the checks below name the bad argument
+            else:
+                first, last = index.first_instant, index.last_instant
+                if first <= a <= last and first <= b <= last:
+                    return _ONE_US * (index.position(b) - index.position(a))
         index = self._idx()
         a = self._instant(start, "start")
         b = self._instant(end, "end")
         return _ONE_US * (index.position(b) - index.position(a))
+
+    def _open_us(self, moment: datetime, field: str) -> int:
+        """Open microseconds from the horizon's start to ``moment`` (checked as ``field``).
+
+        ``between(s, e)`` is the difference of two of these; a caller that
+        counts from many instants to one (SLA clocks) locates that one once.
+        """
+        index = self._index
+        if index is not None:  # the common case inline, as in between()
+            try:
+                us = _epoch_us(moment, self._tz, self._local_epoch)
+            except TypeError:
+                pass  # _instant names the problem
+            else:
+                if index.first_instant <= us <= index.last_instant:
+                    return index.position(us)
+        return self._idx().position(self._instant(moment, field))
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` has working hours (make-up days included, holidays excluded)."""

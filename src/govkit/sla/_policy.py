@@ -139,6 +139,11 @@ class SlaPolicy:
     goals: tuple[SlaGoal, ...] = attrs.field(converter=_goals)
     default: str = attrs.field()
     calendar: BusinessCalendar | None = attrs.field(default=None)
+    # Each goal by name, with the calendar that counts its time (None: wall
+    # time): clocks look their goal up on every status.
+    _by_name: dict[str, tuple[SlaGoal, BusinessCalendar | None]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         names: set[str] = set()
@@ -161,6 +166,14 @@ class SlaPolicy:
                 f"the name of one of the goals ({', '.join(sorted(names))})",
                 self.default,
             )
+        by_name = {
+            goal.name: (
+                goal,
+                self.calendar_for(goal) if self.measures_business_time(goal) else None,
+            )
+            for goal in self.goals
+        }
+        object.__setattr__(self, "_by_name", by_name)
 
     def goal(self, name: str) -> SlaGoal:
         """The goal called ``name``.
@@ -168,10 +181,14 @@ class SlaPolicy:
         Raises:
             UnknownNameError: no goal has that name.
         """
-        for goal in self.goals:
-            if goal.name == name:
-                return goal
-        raise UnknownNameError("goal", name)
+        return self._goal_and_calendar(name)[0]
+
+    def _goal_and_calendar(self, name: str) -> tuple[SlaGoal, BusinessCalendar | None]:
+        """The goal called ``name`` and the calendar that counts its time (None: wall time)."""
+        try:
+            return self._by_name[name]
+        except (KeyError, TypeError):
+            raise UnknownNameError("goal", name) from None
 
     def calendar_for(self, goal: SlaGoal) -> BusinessCalendar | None:
         """The calendar that counts time for ``goal`` (its own, else the policy's)."""
