@@ -22,6 +22,13 @@ department or one of its teams, 10 % of users also a role in a second
 department, a few company-wide. The growth rows repeat the recipe with 400
 roles and with 16,000 users.
 
+``allows`` keeps, per matrix, what decides each (user, action, resource,
+scope) it has been asked (up to 65,536 of them). The request generators ask
+``allows`` about every request they keep, so the allowed, denied and growth
+rows time requests asked once before, as a host's repeated questions are; the
+"first ask" row times requests never asked before, on a freshly built matrix.
+``check`` and ``who_can`` keep no answers.
+
 The peer is pycasbin: ``casbin.FastEnforcer`` (a policy index keyed on the
 request's object and action) when the installed version has it, else
 ``casbin.Enforcer``; both are timed when FastEnforcer exists, on an RBAC model
@@ -46,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from govkit.roles import Assignment, Effect, Grant, Role, RoleMatrix
+from govkit.roles._matrix import _ANSWERS_MAX as ANSWERS_MAX
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import (
@@ -458,12 +466,25 @@ def bench_decisions(settings: Settings, rng: random.Random, world: World) -> Non
         ),
         other="expected",
     )
+    # First asks: each request once, on a matrix that has answered nothing yet.
+    first = list(dict.fromkeys(q for pair in zip(allowed, denied, strict=True) for q in pair))
+    fresh = build_matrix(world.roles, world.grants, world.assignments, world.users)
+    unasked = build_matrix(world.roles, world.grants, world.assignments, world.users)
+    CHECKS.compare(
+        "govkit allows on a fresh matrix (first asks) == allows on the timed matrix",
+        (
+            (q, unasked.allows(*q[:3], scope=q[3], at=AT), matrix.allows(*q[:3], scope=q[3], at=AT))
+            for q in first
+        ),
+        other="timed matrix",
+    )
     contenders = [
         Contender(as_called(matrix.allows), allowed),
         Contender(as_called(matrix.allows), denied),
         Contender(as_called(matrix.check), allowed),
         Contender(as_called(matrix.check), denied),
         Contender(as_called(nothing), allowed),
+        Contender(as_called(fresh.allows), first),
     ]
     kinds = ("allowed", "denied")
     peers: list[tuple[str, Contender, int]] = []  # (library, contender, index of kind)
@@ -501,7 +522,7 @@ def bench_decisions(settings: Settings, rng: random.Random, world: World) -> Non
     else:
         CHECKS.skipped("casbin")
     stats = time_interleaved(contenders + [c for _, c, _ in peers], settings)
-    mine, theirs = stats[:5], stats[5:]
+    mine, theirs = stats[: len(contenders)], stats[len(contenders) :]
     for k, kind in enumerate(kinds):
         op = f"allows(), {kind} requests"
         ROWS.append(govkit_row(op, mine[k], target_us=1))
@@ -512,6 +533,13 @@ def bench_decisions(settings: Settings, rng: random.Random, world: World) -> Non
             if kk == k:
                 target = 200 if library == (fast_name or "casbin Enforcer.enforce") else None
                 ROWS.append(peer_row(op, library, st, mine[k], min_ratio=target))
+    ROWS.append(
+        govkit_row(
+            "allows(), first ask of each request (empty cache), half allowed, half denied",
+            mine[5],
+            target="(info)",
+        )
+    )
     for k, kind in enumerate(kinds):
         ROWS.append(govkit_row(f"check() -> Decision, {kind} requests", mine[2 + k], target_us=5))
     ROWS.append(floor_row("wrapper as above around a no-op (harness floor of these rows)", mine[4]))
@@ -617,6 +645,54 @@ def bench_who_can(settings: Settings, rng: random.Random, worlds: Sequence[World
     )
 
 
+def bench_changes(
+    world: World,
+    contenders: list[Contender],
+    labels: list[tuple[str, str, float | None]],
+    inputs: list[tuple[Any, ...]],
+) -> None:
+    """Add assign and unassign of one assignment on ``world``'s matrix to the build rows.
+
+    Before timing, each new matrix is checked against one built from its parts.
+    """
+    held = {(a.user, a.role, a.scope) for a in world.assignments}
+    user = world.users[0]
+    role = next(r.name for r in world.roles if (user, r.name, ROOT) not in held)
+    added = Assignment(user, role, ROOT)
+    removed = world.assignments[len(world.assignments) // 2]
+    matrix = world.matrix
+
+    def assign() -> RoleMatrix:
+        return matrix.assign(added, at=AT, actor="bench")[0]
+
+    def unassign() -> RoleMatrix:
+        return matrix.unassign(removed, at=AT, actor="bench")[0]
+
+    sample = mixed_requests(world, random.Random(SEED), 2_000)
+    for label, change in (
+        ("assign(...) one more assignment", assign),
+        ("unassign(...) one assignment", unassign),
+    ):
+        changed = change()
+        rebuilt = build_matrix(changed.roles, changed.grants, changed.assignments, changed.users)
+        CHECKS.compare(
+            f"govkit {label}, {world.shape.label()}: the new matrix == one built from its "
+            f"parts, and allows agrees on {len(sample):,} requests",
+            [(("matrix",), changed, rebuilt)]
+            + [
+                (
+                    q,
+                    changed.allows(*q[:3], scope=q[3], at=AT),
+                    rebuilt.allows(*q[:3], scope=q[3], at=AT),
+                )
+                for q in sample
+            ],
+            other="rebuilt",
+        )
+        contenders.append(Contender(change, inputs))
+        labels.append((f"{label}, {world.shape.label()} (new matrix + event)", "govkit", None))
+
+
 def bench_build(settings: Settings, worlds: Sequence[World]) -> None:
     """RoleMatrix construction from prebuilt parts; the parts too, and casbin's, for info."""
     reps = settings.build_reps
@@ -646,6 +722,7 @@ def bench_build(settings: Settings, worlds: Sequence[World]) -> None:
 
     contenders.append(Contender(from_records, inputs))
     labels.append((f"build Assignment objects + RoleMatrix, {big.shape.label()}", "govkit", None))
+    bench_changes(worlds[-1], contenders, labels, inputs)
     if casbin is not None:
         world = worlds[0]
         fast = hasattr(casbin, "FastEnforcer")
@@ -720,7 +797,35 @@ def bench_memory(worlds: Sequence[World], checked: RoleMatrix) -> None:
     MEMORY.append(
         (
             "  check() path memo of the timed matrix after the run (_index.reached): entries",
-            f"{len(reached):,}",
+            f"{sum(len(paths) for paths in reached.values()):,}",
+            "(info)",
+            "",
+        )
+    )
+    MEMORY.append(
+        (
+            "  allows() cache of the timed matrix after the run (_index.answers): entries",
+            f"{len(checked._index.answers):,}",
+            "(info)",
+            "",
+        )
+    )
+
+    def full_cache() -> object:
+        matrix = build_matrix(world.roles, world.grants, world.assignments, world.users)
+        rng = random.Random(SEED)
+        answers = matrix._index.answers
+        while len(answers) < ANSWERS_MAX:
+            user, (action, resource) = rng.choice(world.users), rng.choice(world.keys)
+            matrix.allows(user, action, resource, scope=rng.choice(world.scopes), at=AT)
+        return matrix
+
+    made, kept, _ = traced(full_cache)
+    del made
+    MEMORY.append(
+        (
+            f"  the matrix with a full allows() cache ({ANSWERS_MAX:,} entries, its bound)",
+            mib(kept),
             "(info)",
             "",
         )
@@ -807,21 +912,35 @@ def step_costs(
     """Median cost of the parts of allows, check and who_can."""
     from govkit._time import require_aware
     from govkit.roles import Decision
+    from govkit.roles._decision import make_decision
     from govkit.roles._matrix import _GOOD_SCOPES
-    from govkit.roles._scope import check_scope, covers
 
     random.Random(SEED).shuffle(requests)
     index = matrix._index
     by_user = index.by_user
-    first_role = {user: slots[0][5].role for user, slots in by_user.items()}
+    answers = index.answers
 
-    def three_lists(u: str, a: str, r: str, s: str) -> object:
-        mine = [slot[5] for slot in by_user.get(u, ())]
-        here = [x for x in mine if covers(x.scope, s)]
-        return [x for x in here if x.active(AT)]
+    def slot_pass(u: str, a: str, r: str, s: str) -> object:
+        """check's pass over the user's assignments, with the grant paths of those that count."""
+        key = (a, r)
+        for perms, assigned, prefix, valid_from, valid_until, x in by_user.get(u, ()):
+            if key not in perms or (s != assigned and not s.startswith(prefix)):
+                continue
+            if (valid_from is not None and valid_from > AT) or (
+                valid_until is not None and valid_until <= AT
+            ):
+                continue
+            matrix._grants_reached(x.role, a, r)
+        return None
+
+    def fast_decision(u: str, a: str, r: str, s: str) -> object:
+        return make_decision(allowed=True, reason=f"{u} may {a} {r} in {s}", chain=(r,))
 
     def decision(u: str, a: str, r: str, s: str) -> object:
         return Decision(allowed=True, reason=f"{u} may {a} {r} in {s}", chain=(r,))
+
+    def why_not(u: str, a: str, r: str, s: str) -> object:
+        return matrix._why_not(u, a, r, s, AT, by_user.get(u, ()))
 
     def candidates(a: str, r: str, s: str) -> object:
         return {
@@ -832,17 +951,17 @@ def step_costs(
         ("lambda u, a, r, s: None (floor for the steps below)", lambda u, a, r, s: None),
         ("allows(...), all of it, through as_called", as_called(matrix.allows)),
         ("  at.tzinfo is None", lambda u, a, r, s: AT.tzinfo is None),
-        ("  scope in _GOOD_SCOPES (scopes already checked)", lambda u, a, r, s: s in _GOOD_SCOPES),
-        ("  _index.by_user.get(user)", lambda u, a, r, s: by_user.get(u)),
-        ("check(...), all of it, through as_called", as_called(matrix.check)),
-        ("  check_scope(scope)", lambda u, a, r, s: check_scope(s, "scope")),
-        ("  require_aware(at)", lambda u, a, r, s: require_aware(AT, "at")),
-        ("  the three lists: assignments, those covering scope, active", three_lists),
         (
-            "  _grants_reached(role, action, resource), memo hit or miss",
-            lambda u, a, r, s: matrix._grants_reached(first_role[u], a, r),
+            "  _index.answers.get((user, action, resource, scope)) (asked before: a hit)",
+            lambda u, a, r, s: answers.get((u, a, r, s)),
         ),
-        ("  Decision(allowed=True, reason=f'...', chain=...)", decision),
+        ("check(...), all of it, through as_called", as_called(matrix.check)),
+        ("  scope in _GOOD_SCOPES (scopes already checked)", lambda u, a, r, s: s in _GOOD_SCOPES),
+        ("  require_aware(at)", lambda u, a, r, s: require_aware(AT, "at")),
+        ("  one pass over the user's assignments, with grant paths (memo)", slot_pass),
+        ("  make_decision(allowed=True, reason=f'...', chain=...)", fast_decision),
+        ("  (for comparison) Decision(allowed=True, reason=f'...', chain=...)", decision),
+        ("  _why_not(...): the denial's reason (on allowed requests too)", why_not),
     ]
     three: list[tuple[str, Callable[..., object]]] = [
         ("who_can(...), all of it, through as_called_who", as_called_who(matrix.who_can)),
@@ -861,7 +980,7 @@ def step_costs(
     out.append(
         (
             f"  (candidate users per who_can call: median {sizes[len(sizes) // 2]}, "
-            f"max {sizes[-1]}; each costs one allows)",
+            f"max {sizes[-1]}; each costs one pass over its assignments, as allows makes uncached)",
             float("nan"),
         )
     )

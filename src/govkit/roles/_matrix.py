@@ -6,6 +6,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import repeat
+from operator import indexOf, is_
 from typing import Any, TypeVar
 
 import attrs
@@ -13,7 +15,7 @@ import attrs
 from govkit._time import require_aware
 from govkit.audit import Event
 from govkit.errors import InvalidDefinitionError, NaiveDatetimeError, UnknownNameError
-from govkit.roles._decision import Decision, Permission
+from govkit.roles._decision import Decision, Permission, make_decision
 from govkit.roles._model import (
     Assignment,
     DynamicSeparation,
@@ -30,8 +32,15 @@ __all__ = ["MatrixDiff", "RoleMatrix"]
 _DENY = object()  # marks a (action, resource) that a role's closure denies
 _MISSING = object()
 _GOOD_SCOPES: set[str] = set()  # scopes already found well formed
+_ANSWERS_MAX = 65_536  # entries in one matrix's allows cache before it is emptied
 
 Key = tuple[str, str]
+# A slot: what allows needs of one assignment, and the assignment.
+# (perms of its role, scope, scope + "/", valid_from, valid_until, assignment)
+Slot = tuple[dict[Key, object], str, str, datetime | None, datetime | None, Assignment]
+# What decides one (user, action, resource, scope): the limit (or _DENY) and the
+# validity window of each of the user's assignments there whose role says anything.
+Entries = tuple[tuple[object, datetime | None, datetime | None], ...]
 
 
 T = TypeVar("T")
@@ -141,12 +150,23 @@ class MatrixDiff:
 
 
 class _Index:
-    """Derived lookup tables; built once per matrix, never serialized."""
+    """Derived lookup tables; built once per matrix, never serialized.
+
+    ``answers`` is the cache behind :meth:`RoleMatrix.allows`: (user, action,
+    resource, scope) -> ``True``/``False`` when neither the instant nor the
+    amount can change the answer, else the :data:`Entries` to weigh them
+    against. It is filled as allows asks, only for users holding a role and
+    pairs some role is granted, and emptied when it reaches
+    ``_ANSWERS_MAX`` entries, so user-supplied requests cannot grow it
+    without bound. A matrix never shares it: answers depend on assignments.
+    """
 
     __slots__ = (
+        "answers",
         "by_user",
         "closure",
         "granted_keys",
+        "granted_text",
         "granted_to",
         "grants_of",
         "perms",
@@ -155,18 +175,31 @@ class _Index:
         "users_of_role",
     )
 
+    answers: dict[tuple[str, str, str, str], bool | Entries]
+    by_user: dict[str, tuple[Slot, ...]]
+    closure: dict[str, frozenset[str]]
+    granted_keys: frozenset[Key]
+    granted_text: dict[Key, str]
+    granted_to: dict[Key, list[str]]
+    grants_of: dict[str, list[Grant]]
+    perms: dict[str, dict[Key, object]]
+    reached: dict[str, dict[Key, tuple[tuple[tuple[str, ...], Grant], ...]]]
+    roles: dict[str, Role]
+    users_of_role: dict[str, list[Assignment]]
+
     def __init__(self, matrix: RoleMatrix) -> None:
         roles = {role.name: role for role in matrix.roles}
         self.roles = roles
-        # (role, action, resource) -> ((chain, grant), ...), filled as check() asks.
-        self.reached: dict[tuple[str, str, str], tuple[tuple[tuple[str, ...], Grant], ...]] = {}
+        self.answers = {}
         self.closure = _closures(roles)
-        self.grants_of: dict[str, list[Grant]] = {name: [] for name in roles}
+        # reached[role][(action, resource)] = ((chain, grant), ...), filled as check() asks.
+        self.reached = {name: {} for name in roles}
+        self.grants_of = {name: [] for name in roles}
         self.granted_keys = frozenset((g.action, g.resource) for g in matrix.grants)
         for grant in matrix.grants:
             self.grants_of[grant.role].append(grant)
         # perms[role][(action, resource)] = limit (None: unlimited) or _DENY
-        self.perms: dict[str, dict[Key, object]] = {}
+        self.perms = {}
         for name in roles:
             merged: dict[Key, object] = {}
             for junior in self.closure[name]:
@@ -181,20 +214,122 @@ class _Index:
                         unlimited = old is None or grant.limit is None
                         merged[key] = None if unlimited else max(old, grant.limit)  # type: ignore[call-overload]  # both Decimal here
             self.perms[name] = merged
-        self.granted_to: dict[Key, list[str]] = {}
+        self.granted_to = {}
         for name, merged in self.perms.items():
             for key, value in merged.items():
                 if value is not _DENY:
                     self.granted_to.setdefault(key, []).append(name)
-        # by_user[user] = ((perms, scope, scope + "/", valid_from, valid_until, assignment), ...)
-        slots: dict[str, list[tuple[Any, ...]]] = {}
-        self.users_of_role: dict[str, list[Assignment]] = {name: [] for name in roles}
+        # For check's denials: "it is granted to a, b" (one sort per pair, not per call).
+        self.granted_text = {k: ", ".join(sorted(v)) for k, v in self.granted_to.items()}
+        slots: dict[str, list[Slot]] = {}
+        self.users_of_role = {name: [] for name in roles}
+        perms = self.perms
         for a in matrix.assignments:
-            slots.setdefault(a.user, []).append(
-                (self.perms[a.role], a.scope, a.scope + "/", a.valid_from, a.valid_until, a)
-            )
+            # As slot(a) makes it, inline: this loop runs once per assignment.
+            slot = (perms[a.role], a.scope, a.scope + "/", a.valid_from, a.valid_until, a)
+            slots.setdefault(a.user, []).append(slot)
             self.users_of_role[a.role].append(a)
         self.by_user = {user: tuple(items) for user, items in slots.items()}
+
+    def slot(self, a: Assignment) -> Slot:
+        """What allows needs of ``a``, in the order it tests it."""
+        return (self.perms[a.role], a.scope, a.scope + "/", a.valid_from, a.valid_until, a)
+
+    def reassigned(self, added: Assignment | None, removed: Assignment | None) -> _Index:
+        """A copy for a matrix with one assignment more or fewer (roles and grants unchanged).
+
+        Shares every table that depends only on roles and grants (the check
+        memo too); copies the two dicts keyed by user and by role, replacing
+        the one entry that changes; starts an empty allows cache. A user's
+        slots stay in the order of the matrix's assignments, as a full build
+        makes them (a new assignment goes last).
+        """
+        new = _Index.__new__(_Index)
+        new.roles = self.roles
+        new.closure = self.closure
+        new.grants_of = self.grants_of
+        new.granted_keys = self.granted_keys
+        new.perms = self.perms
+        new.granted_to = self.granted_to
+        new.granted_text = self.granted_text
+        new.reached = self.reached
+        new.answers = {}
+        new.by_user = dict(self.by_user)
+        new.users_of_role = dict(self.users_of_role)
+        if removed is not None:
+            kept = tuple(s for s in new.by_user[removed.user] if s[5] != removed)
+            if kept:
+                new.by_user[removed.user] = kept
+            else:
+                del new.by_user[removed.user]
+            holders = new.users_of_role[removed.role]
+            new.users_of_role[removed.role] = [a for a in holders if a != removed]
+        if added is not None:
+            new.by_user[added.user] = (*new.by_user.get(added.user, ()), new.slot(added))
+            new.users_of_role[added.role] = [*new.users_of_role[added.role], added]
+        return new
+
+    def answer(self, user: str, action: str, resource: str, scope: str) -> bool | Entries:
+        """The allows cache entry for this request, computed (and kept when worth it)."""
+        if scope not in _GOOD_SCOPES:
+            _remember_scope(scope)
+        slots = self.by_user.get(user)
+        key = (action, resource)
+        if slots is None or key not in self.granted_keys:
+            return False  # not kept: unknown users and pairs cannot fill the cache
+        found = _compile(slots, key, scope)
+        if len(self.answers) >= _ANSWERS_MAX:
+            self.answers.clear()
+        self.answers[(user, action, resource, scope)] = found
+        return found
+
+
+def _remember_scope(scope: str) -> None:
+    """Check ``scope`` (raising, naming what is wrong) and remember it as well formed."""
+    check_scope(scope, "scope")
+    if len(_GOOD_SCOPES) > 65_536:  # user-supplied scopes must not grow it forever
+        _GOOD_SCOPES.clear()
+    _GOOD_SCOPES.add(scope)
+
+
+def _compile(slots: Iterable[Slot], key: Key, scope: str) -> bool | Entries:
+    """What decides ``key`` in ``scope`` for a user with these slots.
+
+    ``False`` when no slot holding in ``scope`` says anything on ``key`` or
+    one says deny without a validity window (a deny wins whatever the others
+    say); ``True`` when some do and none has a window or a limit; otherwise
+    the limit and window of each, for :func:`_decide` to weigh.
+    """
+    entries = []
+    constant = True  # neither the instant nor the amount can change the answer
+    for perms, assigned, prefix, valid_from, valid_until, _ in slots:
+        limit = perms.get(key, _MISSING)
+        if limit is _MISSING or (scope != assigned and not scope.startswith(prefix)):
+            continue
+        if valid_from is None and valid_until is None:
+            if limit is _DENY:
+                return False
+            if limit is not None:
+                constant = False
+        else:
+            constant = False
+        entries.append((limit, valid_from, valid_until))
+    return bool(entries) if constant else tuple(entries)
+
+
+def _decide(entries: Entries, at: datetime, amount: Decimal | int | None) -> bool:
+    """Whether ``entries`` allow at ``at`` for ``amount``: any deny that holds wins."""
+    allowed = False
+    for limit, valid_from, valid_until in entries:
+        if valid_from is not None and at < valid_from:
+            continue
+        if valid_until is not None and at >= valid_until:
+            continue
+        if limit is _DENY:
+            return False
+        if amount is None or limit is None or amount <= limit:  # type: ignore[operator]  # limit is a Decimal here
+            allowed = True
+    return allowed
 
 
 def _closures(roles: Mapping[str, Role]) -> dict[str, frozenset[str]]:
@@ -351,38 +486,26 @@ class RoleMatrix:
     ) -> bool:
         """Whether ``user`` may do ``action`` on ``resource`` in ``scope`` at ``at``.
 
-        The fast path: no explanation, no allocation. A deny grant reached
-        through any of the user's roles that hold here and now wins over every
-        allow. ``amount`` is compared with the grants' limits.
+        The fast path: no explanation. A deny grant reached through any of
+        the user's roles that hold here and now wins over every allow.
+        ``amount`` is compared with the grants' limits. The first time a
+        (user, action, resource, scope) is asked, the matrix works out which
+        of the user's assignments matter and keeps the result, so that asking
+        again costs one lookup (and, when assignments with a validity window
+        or limited grants are among them, a test of each).
         """
         if at.tzinfo is None:
             raise NaiveDatetimeError("at", at)
-        if scope not in _GOOD_SCOPES:
-            check_scope(scope, "scope")  # raises, naming what is wrong
-            if len(_GOOD_SCOPES) > 65_536:  # user-supplied scopes must not grow it forever
-                _GOOD_SCOPES.clear()
-            _GOOD_SCOPES.add(scope)
-        slots = self._index.by_user.get(user)
-        if slots is None:
+        found = self._index.answers.get((user, action, resource, scope))
+        if found is True:
+            return True
+        if found is False:
             return False
-        key = (action, resource)
-        allowed = False
-        # Cheapest test first: most of a user's roles say nothing about this key.
-        for perms, assigned_scope, prefix, valid_from, valid_until, _ in slots:
-            limit = perms.get(key, _MISSING)
-            if limit is _MISSING:
-                continue
-            if scope != assigned_scope and not scope.startswith(prefix):
-                continue
-            if valid_from is not None and at < valid_from:
-                continue
-            if valid_until is not None and at >= valid_until:
-                continue
-            if limit is _DENY:
-                return False
-            if amount is None or limit is None or amount <= limit:
-                allowed = True
-        return allowed
+        if found is None:  # not asked before (or the cache was emptied since)
+            found = self._index.answer(user, action, resource, scope)
+            if found is True or found is False:
+                return found
+        return _decide(found, at, amount)
 
     def check(
         self,
@@ -401,18 +524,28 @@ class RoleMatrix:
         assignment that expired or has not started, the scopes the user does
         hold roles in, or the roles that would have the missing grant.
         """
-        check_scope(scope, "scope")
+        if scope.__class__ is not str or scope not in _GOOD_SCOPES:
+            _remember_scope(scope)
         at = require_aware(at, "at")
         index = self._index
-        mine = [slot[5] for slot in index.by_user.get(user, ())]
-        here = [a for a in mine if covers(a.scope, scope)]
-        active = [a for a in here if a.active(at)]
+        slots = index.by_user.get(user, ())
+        key = (action, resource)
         exceeded: Decision | None = None
         found: Decision | None = None
-        for a in active:
-            for chain, grant in self._grants_reached(a.role, action, resource):
+        # One pass in assignment order; a role that says nothing on the key has no grant to walk.
+        for perms, assigned, prefix, valid_from, valid_until, a in slots:
+            if key not in perms or (scope != assigned and not scope.startswith(prefix)):
+                continue
+            if (valid_from is not None and at < valid_from) or (
+                valid_until is not None and at >= valid_until
+            ):
+                continue
+            paths = index.reached[a.role].get(key)
+            if paths is None:
+                paths = self._grants_reached(a.role, action, resource)
+            for chain, grant in paths:
                 if grant.effect is Effect.DENY:
-                    return Decision(
+                    return make_decision(
                         allowed=False,
                         reason=f"a deny grant on {action} {resource} overrides every allow",
                         assignment=a,
@@ -420,7 +553,7 @@ class RoleMatrix:
                         grant=grant,
                     )
                 if amount is not None and grant.limit is not None and amount > grant.limit:
-                    exceeded = exceeded or Decision(
+                    exceeded = exceeded or make_decision(
                         allowed=False,
                         reason=f"amount {amount} exceeds the limit {grant.limit}",
                         assignment=a,
@@ -428,7 +561,7 @@ class RoleMatrix:
                         grant=grant,
                     )
                 elif found is None:
-                    found = Decision(
+                    found = make_decision(
                         allowed=True,
                         reason=f"{user} may {action} {resource} in {scope}",
                         assignment=a,
@@ -439,35 +572,61 @@ class RoleMatrix:
             return found
         if exceeded is not None:
             return exceeded
-        for a in here:
-            reached = self._grants_reached(a.role, action, resource)
-            if not a.active(at) and any(g.effect is Effect.ALLOW for _, g in reached):
-                when = (
-                    f"expired at {a.valid_until.isoformat()}"
-                    if a.valid_until is not None and at >= a.valid_until
-                    else f"starts at {a.valid_from.isoformat() if a.valid_from else '?'}"
-                )
-                return Decision(
-                    allowed=False,
-                    reason=f"the assignment that would allow it {when}",
-                    assignment=a,
-                )
-        if not mine:
-            return Decision(allowed=False, reason=f"{user} holds no role in this matrix")
+        return self._why_not(user, action, resource, scope, at, slots)
+
+    def _why_not(
+        self,
+        user: str,
+        action: str,
+        resource: str,
+        scope: str,
+        at: datetime,
+        slots: tuple[Slot, ...],
+    ) -> Decision:
+        """The denial when no active assignment here reaches a usable grant on the key.
+
+        In order of preference: an assignment here that is not active (expired
+        or not started) whose role would allow it; no role at all; roles only
+        in other scopes; the roles held here and those that have the grant.
+        """
+        if not slots:
+            return make_decision(allowed=False, reason=f"{user} holds no role in this matrix")
+        key = (action, resource)
+        here = False
+        held: set[str] = set()
+        for perms, assigned, prefix, valid_from, valid_until, a in slots:
+            if scope != assigned and not scope.startswith(prefix):
+                continue
+            here = True
+            if (valid_from is None or valid_from <= at) and (
+                valid_until is None or at < valid_until
+            ):
+                held.add(a.role)
+            elif key in perms:
+                reached = self._grants_reached(a.role, action, resource)
+                if any(g.effect is Effect.ALLOW for _, g in reached):
+                    when = (
+                        f"expired at {valid_until.isoformat()}"
+                        if valid_until is not None and at >= valid_until
+                        else f"starts at {valid_from.isoformat() if valid_from else '?'}"
+                    )
+                    return make_decision(
+                        allowed=False,
+                        reason=f"the assignment that would allow it {when}",
+                        assignment=a,
+                    )
         if not here:
-            scopes = sorted({a.scope for a in mine})
-            return Decision(
-                allowed=False,
-                reason=f"{user} holds roles only in {', '.join(scopes)}, not in {scope}",
+            scopes = slots[0][1] if len(slots) == 1 else ", ".join(sorted({s[1] for s in slots}))
+            return make_decision(
+                allowed=False, reason=f"{user} holds roles only in {scopes}, not in {scope}"
             )
-        held = sorted({a.role for a in active})
-        granted = sorted(index.granted_to.get((action, resource), []))
-        missing = f"it is granted to {', '.join(granted)}" if granted else "no role is granted it"
-        return Decision(
+        granted = self._index.granted_text.get(key)
+        missing = f"it is granted to {granted}" if granted else "no role is granted it"
+        return make_decision(
             allowed=False,
             reason=(
                 f"no grant of {action} {resource} through {user}'s roles here "
-                f"({', '.join(held) or 'none active'}); {missing}"
+                f"({', '.join(sorted(held)) or 'none active'}); {missing}"
             ),
         )
 
@@ -475,12 +634,13 @@ class RoleMatrix:
         self, role: str, action: str, resource: str
     ) -> tuple[tuple[tuple[str, ...], Grant], ...]:
         """Grants on (action, resource) reachable from ``role``, nearest first, with paths."""
-        if (action, resource) not in self._index.granted_keys:
-            return ()  # no grant names it: nothing to walk, nothing to remember
-        key = (role, action, resource)
-        found = self._index.reached.get(key)
+        key = (action, resource)
+        if key not in self._index.perms[role]:
+            return ()  # nothing in the role's closure names it: nothing to walk or remember
+        memo = self._index.reached[role]
+        found = memo.get(key)
         if found is None:
-            found = self._index.reached[key] = tuple(self._walk(role, action, resource))
+            found = memo[key] = tuple(self._walk(role, action, resource))
         return found
 
     def _walk(
@@ -544,16 +704,18 @@ class RoleMatrix:
         check_scope(scope, "scope")
         require_aware(at, "at")
         index = self._index
+        key = (action, resource)
         candidates = {
-            a.user
-            for role in index.granted_to.get((action, resource), ())
-            for a in index.users_of_role[role]
+            a.user for role in index.granted_to.get(key, ()) for a in index.users_of_role[role]
         }
-        return frozenset(
-            user
-            for user in candidates
-            if self.allows(user, action, resource, scope=scope, at=at, amount=amount)
-        )
+        # The rule allows applies, without its cache: these requests are rarely asked again.
+        by_user = index.by_user
+        allowed = set()
+        for user in candidates:
+            found = _compile(by_user[user], key, scope)
+            if found is True or (found is not False and _decide(found, at, amount)):
+                allowed.add(user)
+        return frozenset(allowed)
 
     def users_with_roles(self) -> frozenset[str]:
         """Every user with at least one assignment (in any scope, at any time)."""
@@ -732,10 +894,17 @@ class RoleMatrix:
     # -- administration -------------------------------------------------------------
 
     def _changed(
-        self, action: str, at: datetime, actor: str, data: Mapping[str, Any], **fields: Any
+        self,
+        action: str,
+        at: datetime,
+        actor: str,
+        data: Mapping[str, Any],
+        *,
+        index: _Index | None = None,
+        **fields: Any,
     ) -> tuple[RoleMatrix, tuple[Event, ...]]:
         at = require_aware(at, "at")
-        matrix = attrs.evolve(self, **fields)
+        matrix = attrs.evolve(self, **fields) if index is None else self._derived(index, fields)
         event = Event(
             actor=actor,
             action=f"roles.{action}",
@@ -835,23 +1004,62 @@ class RoleMatrix:
         self, assignment: Assignment, *, at: datetime, actor: str
     ) -> tuple[RoleMatrix, tuple[Event, ...]]:
         """A new matrix with ``assignment`` added (static separation rules checked)."""
-        return self._changed(
-            "assigned",
-            at,
-            actor,
-            _assignment_data(assignment),
-            assignments=(*self.assignments, assignment),
-        )
+        data = _assignment_data(assignment)
+        assignments = (*self.assignments, assignment)
+        if not self._fits(assignment):
+            # The full build refuses it with the error it would give in the constructor.
+            return self._changed("assigned", at, actor, data, assignments=assignments)
+        index = self._index.reassigned(added=assignment, removed=None)
+        return self._changed("assigned", at, actor, data, index=index, assignments=assignments)
 
     def unassign(
         self, assignment: Assignment, *, at: datetime, actor: str
     ) -> tuple[RoleMatrix, tuple[Event, ...]]:
         """A new matrix without ``assignment``."""
-        if assignment not in self.assignments:
+        mine = self._index.by_user.get(assignment.user, ())
+        held = [slot[5] for slot in mine if slot[5] == assignment]
+        if not held:
             raise UnknownNameError("assignment", f"{assignment.user} as {assignment.role}")
-        kept = tuple(a for a in self.assignments if a != assignment)
+        # Find it by identity: comparing every assignment by value is slow on large matrices.
+        i = indexOf(map(is_, self.assignments, repeat(held[0])), True)
+        kept = self.assignments[:i] + self.assignments[i + 1 :]
+        index = self._index.reassigned(added=None, removed=held[0])
         data = _assignment_data(assignment)
-        return self._changed("unassigned", at, actor, data, assignments=kept)
+        return self._changed("unassigned", at, actor, data, index=index, assignments=kept)
+
+    def _fits(self, new: Assignment) -> bool:
+        """Whether a matrix with ``new`` added passes every check a full build would make.
+
+        Roles, grants and every other assignment are unchanged and were
+        checked when this matrix was built, so only ``new`` needs checking:
+        its type and role, its user (when users are listed), that it is no
+        repeat, and the static separation rules for its user.
+        """
+        index = self._index
+        if not isinstance(new, Assignment) or new.role not in index.roles:
+            return False
+        if self.users and new.user not in self.users:
+            return False
+        mine = [slot[5] for slot in index.by_user.get(new.user, ())]
+        if new in mine:
+            return False
+        held = set(index.closure[new.role]).union(*(index.closure[a.role] for a in mine))
+        return all(len(held.intersection(rule.roles)) < rule.n for rule in self.static_rules)
+
+    def _derived(self, index: _Index, fields: Mapping[str, Any]) -> RoleMatrix:
+        """This matrix with ``fields`` replaced and ``index`` as its index, not validated again.
+
+        Only for changes already checked as a full build would check them
+        (see :meth:`_fits`); the result equals what the constructor makes.
+        """
+        matrix: RoleMatrix = object.__new__(RoleMatrix)
+        for field in attrs.fields(RoleMatrix):
+            if field.name == "_index":
+                value: Any = index
+            else:
+                value = fields.get(field.name, getattr(self, field.name))
+            object.__setattr__(matrix, field.name, value)
+        return matrix
 
 
 def _refuse_repeats(items: tuple[Any, ...], field: str) -> None:
