@@ -642,7 +642,9 @@ class ApprovalRequest:
         stale: the new round starts at the first step (and, for a request
         routed by a policy, the route is chosen again: pass the same
         ``policy``). Without changes a returned request goes back to the step
-        that returned it, keeping the approvals before it.
+        that returned it, keeping the approvals before it. ``matrix`` is taken
+        like every other operation's, although resubmitting needs no authority
+        beyond being the requester.
         """
         at, _ = self._begin(at, expected_version, "resubmit", need_step=False)
         if actor != self.requester:
@@ -692,7 +694,6 @@ class ApprovalRequest:
             "approval.resubmitted", at, actor, changed=changed, comment=comment, sha256=digest
         )
         reached, more = opened._reach(start, at, actor)
-        _ = matrix  # authority of the requester is not needed to resubmit; kept for symmetry
         return reached._bump(at), (first, *events, *more)
 
     def withdraw(
@@ -766,7 +767,7 @@ class ApprovalRequest:
                 request._event("approval.ratification_overdue", e.due_at, _SYSTEM, acted_by=e.actor)
             )
         for _ in range(len(self.chain.steps) + 1):  # each pass may finish one step
-            request, caused = request._tick_step(at, matrix)
+            request, caused = request._tick_step(at)
             events.extend(caused)
             if not caused or request.state not in OPEN:
                 break
@@ -1148,7 +1149,7 @@ class ApprovalRequest:
                 excluded.append((user, text))
         return tuple(eligible), excluded
 
-    def _tick_step(self, at: datetime, matrix: RoleMatrix) -> tuple[ApprovalRequest, list[Event]]:
+    def _tick_step(self, at: datetime) -> tuple[ApprovalRequest, list[Event]]:
         step = self.current_step
         if (
             step is None
@@ -1214,7 +1215,6 @@ class ApprovalRequest:
                 else:
                     request, more = request._reach(request.step + 1, late, _SYSTEM)
                     events.extend(more)
-        _ = matrix
         return request, events
 
 
