@@ -1,0 +1,32 @@
+r"""Retention: file naming conventions, redaction and audit sampling.
+
+A :class:`NamingRule` checks and builds file names such as
+``complaint number-department-date`` (R-RET-3). A :class:`RedactionRule`
+desensitizes a report before release and returns a :class:`Redaction` that
+records what was masked (R-RET-6). :func:`sample_for_audit` draws a quarter's
+audit sample reproducibly (R-RET-8). Record classes, schedules and holds are
+not here yet.
+
+>>> from datetime import date
+>>> rule = NamingRule("{complaint_no}-{dept}-{date:%Y%m%d}",
+...                   patterns={"complaint_no": r"C-\d{4}-\d{4}", "dept": "[a-z]+"})
+>>> rule.format(complaint_no="C-2026-1123", dept="complaints", date=date(2026, 11, 23))
+'C-2026-1123-complaints-20261123'
+>>> rule.validate("C-2026-1123-complaints-2026113")
+Traceback (most recent call last):
+  ...
+govkit.errors.InvalidDefinitionError: date: expected %Y%m%d such as 20261123, got '2026113'
+"""
+
+from govkit.retention._naming import NamingRule
+from govkit.retention._redaction import Redaction, RedactionRule
+from govkit.retention._sampling import AuditSample, quarter_seed, sample_for_audit
+
+__all__ = [
+    "AuditSample",
+    "NamingRule",
+    "Redaction",
+    "RedactionRule",
+    "quarter_seed",
+    "sample_for_audit",
+]
