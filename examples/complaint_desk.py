@@ -13,7 +13,9 @@ powers (R-ROL-10), and access is reviewed every year (R-ROL-8). Purchases
 and complaints go through approval chains (R-APV-1, R-APV-4, R-APV-5,
 R-APV-7), a complainant sends a resolution back until satisfied (R-APV-11), a
 sensitive report gets two different reviewers (R-APV-9), and an emergency
-action is ratified after the fact (R-APV-6).
+action is ratified after the fact (R-APV-6). Complaint files are named by
+rule (R-RET-3), a report is desensitized before release (R-RET-6) and the
+quarter's audit sample is drawn reproducibly (R-RET-8).
 
 Run it with ``make demo``.
 """
@@ -36,8 +38,9 @@ from govkit.approvals import (
 )
 from govkit.audit import AuditLog, Event
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Period
-from govkit.errors import NotPermittedError
+from govkit.errors import InvalidDefinitionError, NotPermittedError
 from govkit.kpi import GradeScale, Ratio, Scorecard, Trajectory, rank, top_n
+from govkit.retention import NamingRule, RedactionRule, sample_for_audit
 from govkit.roles import Assignment, Grant, RoleMatrix
 from govkit.runs import RunRule
 from govkit.serialization import from_toml
@@ -612,6 +615,40 @@ def print_approvals(matrix: RoleMatrix, log: AuditLog) -> None:
     print(f"  {leak.id}: {leak.state} by zhao on {_when(leak.history[-1].at)}; overdue: {late}")
 
 
+def print_files(log: AuditLog) -> None:
+    """R-RET-3, R-RET-6, R-RET-8: file names, a desensitized report, the quarter's audit sample."""
+    naming = NamingRule(
+        "{complaint_no}-{dept}-{date:%Y%m%d}",
+        patterns={"complaint_no": r"C-\d{4}-\d{4}", "dept": "[a-z]+"},
+    )
+    print("\nComplaint files (R-RET-3: complaint number-department-date)")
+    names = [
+        naming.format(complaint_no=f"C-2026-{n:04d}", dept="complaints", date=date(2026, 11, d))
+        for n, d in ((1101, 2), (1123, 23), (1124, 24))
+    ]
+    print("  " + ", ".join(names))
+    try:
+        naming.validate("C-2026-1123-complaints-2026113")
+    except InvalidDefinitionError as wrong:
+        print(f"  refused: {wrong}")
+    report = {"customer": "Ms Liu", "phone": "13812345678", "summary": "call 13812345678 back"}
+    masking = RedactionRule(fields=("customer",), patterns={"mobile": r"1\d{10}"}, keep_last=4)
+    released = masking.apply(report)
+    print(f"  released report (R-RET-6): {dict(released.data)}; {released.explain()}")
+    files = [f"C-2026-{n:04d}" for n in range(1001, 1061)]
+    sample = sample_for_audit(files, quarter="2026-Q4", size=5)
+    print(f"  audit sample (R-RET-8): {sample.explain()}: {', '.join(sample.ids)}")
+    log.append(
+        Event(
+            actor="audit",
+            action="retention.sampled",
+            subject=sample.quarter,
+            at=datetime(2026, 12, 1, 9, tzinfo=SHANGHAI),
+            data={"seed": sample.seed, "ids": list(sample.ids)},
+        )
+    )
+
+
 def main() -> None:
     """Print the deadline table, the SLA clocks, the training flags and the report dates."""
     calendar = BusinessCalendar.china()
@@ -629,6 +666,7 @@ def main() -> None:
     print_review(matrix)
     print_quarter(handled)
     print_approvals(matrix, log)
+    print_files(log)
     log.verify()
     print(f"\nAudit log: {len(log)} events, chain verified, head {log.head[:12]}…")
 

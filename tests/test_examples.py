@@ -148,3 +148,19 @@ def test_complaint_desk_approvals(capsys: pytest.CaptureFixture[str]) -> None:
     log.verify()
     actions = [entry.event.action for entry in log.entries]
     assert actions.count("approval.approvals_dismissed") == 2  # two changed resolutions
+
+
+def test_complaint_desk_files(capsys: pytest.CaptureFixture[str]) -> None:
+    """R-RET-3, R-RET-6, R-RET-8: file names, the released report and a reproducible sample."""
+    from govkit.audit import AuditLog
+
+    namespace = runpy.run_path(str(EXAMPLES[0].parent / "complaint_desk.py"))
+    log = AuditLog()
+    namespace["print_files"](log)
+    first = capsys.readouterr().out
+    assert "C-2026-1123-complaints-20261123" in first
+    assert "refused: date: expected %Y%m%d" in first
+    assert "'phone': '***5678'" in first and "Ms Liu" not in first
+    namespace["print_files"](AuditLog())
+    assert capsys.readouterr().out == first  # the quarter's sample is drawn again identically
+    assert [entry.event.action for entry in log.entries] == ["retention.sampled"]
