@@ -1083,19 +1083,15 @@ class ApprovalRequest:
         self, step: Step, at: datetime, actor: str, matrix: RoleMatrix, decision: str
     ) -> tuple[ApprovalRequest, list[Event]]:
         """After a vote: finish the step, end the request, or keep waiting."""
-        approved, rejected = self._votes(step)
         if decision == "reject" and step.rule.veto:
             done = self._with(state=_fire("reject", self.state), step_started_at=None)
             return done, [done._event("approval.rejected", at, actor, step=step.name, veto=True)]
         needs_pool = not isinstance(step.rule, AnyOf) or decision == "reject"
         eligible: Sequence[str] = self._screen(matrix, at)[0] if needs_pool else ()
-        # Everyone who may still vote or has voted either way: a rejection
-        # counts against AllOf and percentage quorums, it does not shrink them.
-        pool = len(set(eligible) | set(approved) | set(rejected))
-        needed = step.rule.needed(pool)
-        if decision == "approve" and len(approved) >= needed:
+        approved, possible, needed = self._tally(eligible)
+        if decision == "approve" and approved >= needed:
             return self._reach(self.step + 1, at, actor)
-        if decision == "reject" and len(approved) + len(eligible) < needed:
+        if decision == "reject" and possible < needed:
             done = self._with(state=_fire("reject", self.state), step_started_at=None)
             return done, [
                 done._event(
@@ -1104,18 +1100,26 @@ class ApprovalRequest:
                     actor,
                     step=step.name,
                     veto=False,
-                    reason=f"{needed} approvals needed, "
-                    f"at most {len(approved) + len(eligible)} possible",
+                    reason=f"{needed} approvals needed, at most {possible} possible",
                 )
             ]
         return self, []
 
+    def _tally(self, eligible: Sequence[str]) -> tuple[int, int, int]:
+        """For the current step: approvals so far, the most still possible, and those needed.
+
+        The rule counts everyone who may still vote or has voted either way: a
+        rejection counts against AllOf and percentage quorums, it does not shrink them.
+        """
+        approved, rejected = self._votes(self.chain.steps[self.step])
+        pool = len(set(eligible) | set(approved) | set(rejected))
+        needed = self.chain.steps[self.step].rule.needed(pool)
+        return len(approved), len(approved) + len(eligible), needed
+
     def _reachable(self, eligible: Sequence[str]) -> bool:
         """Whether the current step can still get the approvals its rule needs."""
-        step = self.chain.steps[self.step]
-        approved, rejected = self._votes(step)
-        pool = len(set(eligible) | set(approved) | set(rejected))
-        return len(approved) + len(eligible) >= step.rule.needed(pool)
+        _, possible, needed = self._tally(eligible)
+        return possible >= needed
 
     def _screen(
         self, matrix: RoleMatrix, at: datetime
