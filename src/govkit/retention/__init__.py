@@ -18,15 +18,33 @@ Traceback (most recent call last):
 govkit.errors.InvalidDefinitionError: date: expected %Y%m%d such as 20261123, got '2026113'
 """
 
+from govkit.retention._class import Action, Cutoff, LockMode, RecordClass
+from govkit.retention._decision import ClassOutcome, RetentionDecision, RetentionStatus
+from govkit.retention._disposition import DestructionCertificate, Disposition
 from govkit.retention._naming import NamingRule
+from govkit.retention._record import LegalHold, Record, RetentionLock
 from govkit.retention._redaction import Redaction, RedactionRule
 from govkit.retention._sampling import AuditSample, quarter_seed, sample_for_audit
+from govkit.retention._schedule import RetentionSchedule
 
 __all__ = [
+    "Action",
     "AuditSample",
+    "ClassOutcome",
+    "Cutoff",
+    "DestructionCertificate",
+    "Disposition",
+    "LegalHold",
+    "LockMode",
     "NamingRule",
+    "Record",
+    "RecordClass",
     "Redaction",
     "RedactionRule",
+    "RetentionDecision",
+    "RetentionLock",
+    "RetentionSchedule",
+    "RetentionStatus",
     "quarter_seed",
     "sample_for_audit",
 ]
