@@ -1,11 +1,19 @@
-r"""Retention: file naming conventions, redaction and audit sampling.
+r"""Retention: how long records are kept, what happens after, and the files themselves.
+
+A :class:`RetentionSchedule` is a versioned set of :class:`RecordClass`\ es
+(period, trigger, cutoff, action, lock, access roles, flags, naming rule).
+``schedule.evaluate(record, at=..., holds=...)`` returns a
+:class:`RetentionDecision` that says whether a :class:`Record` is kept, on
+hold, waiting for its trigger event, or due, until when, and why (R-RET-1,
+R-RET-2); ``evaluate_many`` does the same for millions of records. A due
+record goes through a :class:`Disposition` that ends in a
+:class:`DestructionCertificate`.
 
 A :class:`NamingRule` checks and builds file names such as
 ``complaint number-department-date`` (R-RET-3). A :class:`RedactionRule`
 desensitizes a report before release and returns a :class:`Redaction` that
 records what was masked (R-RET-6). :func:`sample_for_audit` draws a quarter's
-audit sample reproducibly (R-RET-8). Record classes, schedules and holds are
-not here yet.
+audit sample reproducibly (R-RET-8).
 
 >>> from datetime import date
 >>> rule = NamingRule("{complaint_no}-{dept}-{date:%Y%m%d}",

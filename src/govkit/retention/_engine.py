@@ -38,7 +38,7 @@ _CREATED = "created"
 class _Plan:
     """The classes that apply to one kind of record, and the trigger days they need."""
 
-    __slots__ = ("created_only", "entries", "events", "names", "slots")
+    __slots__ = ("created_only", "entries", "names", "slots")
 
     def __init__(self, classes: Sequence[tuple[RecordClass, str]]) -> None:
         ordered = sorted(classes, key=lambda pair: (_RANK[pair[1]], pair[0].name))
@@ -51,7 +51,6 @@ class _Plan:
             entries.append((record_class, inclusion, slots.index(slot)))
         self.entries = tuple(entries)
         self.slots = tuple(slots)
-        self.events = frozenset(c.event for c, _ in classes if c.event)
         self.names = frozenset(c.name for c, _ in classes)
         self.created_only = self.slots == (_CREATED,)
 

@@ -60,6 +60,12 @@ def shortens(old: RecordClass, new: RecordClass | None) -> str | None:
         return f"the lock went from {old.lock.value} to {new.lock.value}"
     if old.retain and not new.retain:
         return "the class no longer retains records"
+    if old.applies_to is not None and (
+        new.applies_to is None or not new.applies_to.items() <= old.applies_to.items()
+    ):
+        # Records that name the class keep it; those it reached through their
+        # metadata would lose it unless the new selector asks for no more.
+        return f"it applies to fewer records (applies_to {new.applies_to!r})"
     if new.trigger != old.trigger:
         return f"the trigger changed from {old.trigger!r} to {new.trigger!r}"
     for day in _sample_days():
