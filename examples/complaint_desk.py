@@ -15,14 +15,18 @@ R-APV-7), a complainant sends a resolution back until satisfied (R-APV-11), a
 sensitive report gets two different reviewers (R-APV-9), and an emergency
 action is ratified after the fact (R-APV-6). Complaint files are named by
 rule (R-RET-3), a report is desensitized before release (R-RET-6) and the
-quarter's audit sample is drawn reproducibly (R-RET-8).
+quarter's audit sample is drawn reproducibly (R-RET-8). The retention
+schedule keeps signature records five years (R-RET-1) and contracts,
+encrypted and readable by the director and legal only, ten years after they
+end (R-RET-2); a disputed file is put on legal hold, and a nightly run
+disposes of what is due, leaving destruction certificates.
 
 Run it with ``make demo``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -34,13 +38,23 @@ from govkit.approvals import (
     ApprovalRequest,
     ByRole,
     ByUser,
+    SignatureRecord,
     Step,
 )
 from govkit.audit import AuditLog, Event
 from govkit.calendar import BusinessCalendar, BusinessDays, BusinessHours, Period
 from govkit.errors import InvalidDefinitionError, NotPermittedError
 from govkit.kpi import GradeScale, Ratio, Scorecard, Trajectory, rank, top_n
-from govkit.retention import NamingRule, RedactionRule, sample_for_audit
+from govkit.retention import (
+    DestructionCertificate,
+    Disposition,
+    LegalHold,
+    NamingRule,
+    Record,
+    RedactionRule,
+    RetentionSchedule,
+    sample_for_audit,
+)
 from govkit.roles import Assignment, Grant, RoleMatrix
 from govkit.runs import RunRule
 from govkit.serialization import from_toml
@@ -456,8 +470,11 @@ def complaint_chains() -> tuple[ApprovalChain, ApprovalChain, ApprovalChain, App
     return approval, resolution, review, ratification
 
 
-def print_approvals(matrix: RoleMatrix, log: AuditLog) -> None:
-    """R-APV-1..11: purchases by amount, complaints, a loop, a double review, a ratification."""
+def print_approvals(matrix: RoleMatrix, log: AuditLog) -> list[SignatureRecord]:
+    """R-APV-1..11: purchases by amount, complaints, a loop, a double review, a ratification.
+
+    Returns the signature records of the two purchases (R-APV-3), kept under R-RET-1.
+    """
     policy = from_toml(APPROVALS_FILE.read_text(encoding="utf-8"), ApprovalPolicy)
     approval, resolution, review, ratification = complaint_chains()
     print(f"\nApproval chains (policy {APPROVALS_FILE.name} and complaint chains)")
@@ -613,22 +630,24 @@ def print_approvals(matrix: RoleMatrix, log: AuditLog) -> None:
     leak = _run(log, leak.approve(actor="zhao", at=at(16, 10, month=6), matrix=matrix))
     late = leak.status(at(16, 10, month=6)).ratification_overdue
     print(f"  {leak.id}: {leak.state} by zhao on {_when(leak.history[-1].at)}; overdue: {late}")
+    return [*small.history, *big.history]
+
+
+# R-RET-3: complaint number-department-date.
+NAMING = NamingRule(
+    "{complaint_no}-{dept}-{date:%Y%m%d}",
+    patterns={"complaint_no": r"C-\d{4}-\d{4}", "dept": "[a-z]+"},
+)
+FILED = [(f"C-2026-{n:04d}", date(2026, 11, d)) for n, d in ((1101, 2), (1123, 23), (1124, 24))]
 
 
 def print_files(log: AuditLog) -> None:
     """R-RET-3, R-RET-6, R-RET-8: file names, a desensitized report, the quarter's audit sample."""
-    naming = NamingRule(
-        "{complaint_no}-{dept}-{date:%Y%m%d}",
-        patterns={"complaint_no": r"C-\d{4}-\d{4}", "dept": "[a-z]+"},
-    )
     print("\nComplaint files (R-RET-3: complaint number-department-date)")
-    names = [
-        naming.format(complaint_no=f"C-2026-{n:04d}", dept="complaints", date=date(2026, 11, d))
-        for n, d in ((1101, 2), (1123, 23), (1124, 24))
-    ]
+    names = [NAMING.format(complaint_no=c, dept="complaints", date=d) for c, d in FILED]
     print("  " + ", ".join(names))
     try:
-        naming.validate("C-2026-1123-complaints-2026113")
+        NAMING.validate("C-2026-1123-complaints-2026113")
     except InvalidDefinitionError as wrong:
         print(f"  refused: {wrong}")
     report = {"customer": "Ms Liu", "phone": "13812345678", "summary": "call 13812345678 back"}
@@ -649,6 +668,136 @@ def print_files(log: AuditLog) -> None:
     )
 
 
+SCHEDULE_FILE = POLICIES / "retention_schedule.csv"
+ARCHIVE = "company/archive"  # the scope records are read and disposed of in
+# (contract, signed, ended): R-RET-2 counts ten years from the end of the contract.
+CONTRACTS = [
+    ("CT-2016-0042", datetime(2016, 3, 1, 10, tzinfo=SHANGHAI), date(2021, 3, 31)),
+    ("CT-2024-0031", datetime(2024, 5, 20, 10, tzinfo=SHANGHAI), date(2026, 6, 30)),
+    ("CT-2026-0117", datetime(2026, 1, 17, 10, tzinfo=SHANGHAI), None),  # still running
+]
+# Five years on, the 2026 signatures are due. (The 2026 role matrix stands in for that year's.)
+NIGHTLY = datetime(2031, 12, 1, 2, tzinfo=SHANGHAI)
+
+
+def load_schedule() -> RetentionSchedule:
+    """The office's retention schedule: one record class per row of a CSV table."""
+    return RetentionSchedule.from_csv(
+        SCHEDULE_FILE.read_text(encoding="utf-8"),
+        name="complaint-office-records",
+        version=1,
+        timezone="Asia/Shanghai",
+        source=SCHEDULE_FILE.name,
+    )
+
+
+def signature_record(signature: SignatureRecord) -> Record:
+    """R-RET-1: an approval's signature record (R-APV-3) as a record under retention.
+
+    The id names the request and the step: each purchase step here has one signature.
+    """
+    return Record(
+        f"{signature.request}/{signature.step}",
+        ["signature-records"],
+        created=signature.at,
+        metadata={"actor": signature.actor, "subject_sha256": signature.subject_sha256},
+    )
+
+
+def office_records(signatures: list[SignatureRecord]) -> list[Record]:
+    """Signature records, the complaint files of print_files and the contract archive."""
+    records = [signature_record(s) for s in signatures]
+    for complaint, filed in FILED:
+        name = NAMING.format(complaint_no=complaint, dept="complaints", date=filed)
+        records.append(
+            Record(
+                name,
+                ["complaint-files"],
+                created=datetime.combine(filed, time(18), SHANGHAI),
+                name=name,
+            )
+        )
+    for contract, signed, ended in CONTRACTS:
+        events = {"contract_end": ended} if ended else {}
+        records.append(Record(contract, ["contracts"], created=signed, events=events))
+    return records
+
+
+def print_retention(log: AuditLog, matrix: RoleMatrix, signatures: list[SignatureRecord]) -> None:
+    """R-RET-1, R-RET-2: the retention schedule, a legal hold and a nightly disposal run."""
+    schedule = load_schedule()
+    print(f"\nRetention schedule {schedule.name} v{schedule.version} (R-RET-1, R-RET-2)")
+    for record_class in schedule.classes:
+        print(f"  {record_class.name:<24} {record_class.describe()}")
+    records = office_records(signatures)
+    for record in records:
+        schedule.check_name(record)  # R-RET-3: the schedule's naming column checks file names
+    by_id = {record.id: record for record in records}
+    today = datetime(2026, 12, 2, 10, tzinfo=SHANGHAI)
+
+    # R-RET-2: contracts are encrypted and readable only by the director and legal (R-ROL-2).
+    contract = by_id["CT-2024-0031"]
+    readers = []
+    for user, role in (("zhao", "director"), ("zhou", "legal"), ("wang", "specialist")):
+        allowed = schedule.may_read(user, contract, matrix=matrix, scope=ARCHIVE, at=today)
+        readers.append(f"{user} ({role}) {'yes' if allowed else 'no'}")
+    flags = ", ".join(sorted(schedule.flags_for(contract)))
+    print(f"  {contract.id}: flags {flags}; may read: {', '.join(readers)}")
+    for line in schedule.evaluate(contract, at=today).explain().splitlines():
+        print("    " + line)
+
+    # The complainant of C-2026-1123 went to labour arbitration: keep the file whatever its dates.
+    disputed = by_id["C-2026-1123-complaints-20261123"]
+    hold, placed = LegalHold.place(
+        "HOLD-2026-01", "labour arbitration", at=today, actor="zhou", records=[disputed.id]
+    )
+    log.append(placed)
+    print(f"  legal hold {hold.id} ({hold.matter}) on {disputed.id} since {_when(hold.placed)}")
+
+    # The nightly run: every record judged at one instant; what is due goes to disposition.
+    decisions = list(schedule.evaluate_many(records, at=NIGHTLY, holds=[hold]))
+    due = [(r, d) for r, d in zip(records, decisions, strict=True) if d.due]
+    print(f"\nNightly retention run {_when(NIGHTLY)}: {len(records)} records, {len(due)} due")
+    for record, decision in zip(records, decisions, strict=True):
+        print(f"  {record.id:<32} {record.classes[0]:<18} {decision.explain().splitlines()[0]}")
+    morning, afternoon = NIGHTLY.replace(hour=9), NIGHTLY.replace(hour=14)
+    certificates: list[DestructionCertificate] = []
+    for record, decision in due:
+        # A contract's disposal needs both the director and legal.
+        contract_due = decision.disposal_class == "contracts"
+        reviewers = ("zhao", "zhou") if contract_due else ("zhao",)
+        disposition, events = Disposition.start(
+            record, decision, at=NIGHTLY, required_approvals=len(reviewers)
+        )
+        log.extend(events)
+        if contract_due:
+            try:
+                disposition.approve("wang", at=morning, matrix=matrix, scope=ARCHIVE)
+            except NotPermittedError as refused:
+                print(f"  refused: {refused}")
+        for reviewer in reviewers:
+            disposition, events = disposition.approve(
+                reviewer, at=morning, matrix=matrix, scope=ARCHIVE
+            )
+            log.extend(events)
+        disposition, certificate, events = disposition.execute(
+            record, at=afternoon, actor="records-system", holds=[hold]
+        )
+        log.extend(events)
+        if certificate is not None:
+            certificates.append(certificate)
+    print(f"  destroyed {_when(afternoon)} by records-system; destruction certificates:")
+    for c in certificates:
+        approvers = ", ".join(c.approved_by)
+        print(
+            f"    {c.record_id:<32} {c.record_class:<18} kept until {c.keep_until}"
+            f"  approved by {approvers:<10} sha256 {c.record_sha256[:12]}"
+        )
+    # ISO 15489: a certificate is itself a record, kept under its own class.
+    kept = schedule.evaluate(certificates[0].to_record("destruction-certificates"), at=afternoon)
+    print(f"  the certificates themselves: {kept.explain().splitlines()[0]}")
+
+
 def main() -> None:
     """Print the deadline table, the SLA clocks, the training flags and the report dates."""
     calendar = BusinessCalendar.china()
@@ -665,8 +814,9 @@ def main() -> None:
     print_access(matrix)
     print_review(matrix)
     print_quarter(handled)
-    print_approvals(matrix, log)
+    signatures = print_approvals(matrix, log)
     print_files(log)
+    print_retention(log, matrix, signatures)
     log.verify()
     print(f"\nAudit log: {len(log)} events, chain verified, head {log.head[:12]}…")
 

@@ -165,3 +165,43 @@ def test_complaint_desk_files(capsys: pytest.CaptureFixture[str]) -> None:
     namespace["print_files"](AuditLog())
     assert capsys.readouterr().out == first  # the quarter's sample is drawn again identically
     assert [entry.event.action for entry in log.entries] == ["retention.sampled"]
+
+
+def test_complaint_desk_retention(capsys: pytest.CaptureFixture[str]) -> None:
+    """R-RET-1, R-RET-2: signatures kept 5 years, contracts locked, a hold, a nightly disposal."""
+    from govkit.audit import AuditLog
+
+    namespace = runpy.run_path(str(EXAMPLES[0].parent / "complaint_desk.py"))
+    matrix = namespace["load_matrix"]()
+    signatures = namespace["print_approvals"](matrix, AuditLog())
+    capsys.readouterr()
+    log = AuditLog()
+    namespace["print_retention"](log, matrix, signatures)
+    out = capsys.readouterr().out
+    assert "signature-records        keep 5 years from creation, then destroy" in out
+    # R-RET-2 with R-ROL-2: only the director and legal read an encrypted contract.
+    assert (
+        "flags encrypted; may read: zhao (director) yes, zhou (legal) yes, wang (specialist) no"
+        in out
+    )
+    assert "locked (compliance) until 2036-06-30 by 'contracts'" in out
+    assert "10 records, 7 due" in out
+    # The purchase's CEO signature of 2026-11-24 is kept through 2031-11-24.
+    assert (
+        "PO-2026-0108/ceo                 signature-records  due since 2031-11-25: destroy" in out
+    )
+    assert "C-2026-1123-complaints-20261123  complaint-files    on hold (HOLD-2026-01)" in out
+    assert "CT-2016-0042                     contracts          due since 2031-04-01: review" in out
+    assert "CT-2026-0117                     contracts          awaiting event contract_end" in out
+    assert "refused: wang may not approve the disposal of 'CT-2016-0042'" in out
+    assert "kept until 2031-03-31  approved by zhao, zhou" in out
+    assert "C-2026-1123-complaints-20261123  complaint-files    kept until" not in out  # held
+    assert "the certificates themselves: retain until 2061-12-01, then review" in out
+    log.verify()
+    actions = [entry.event.action for entry in log.entries]
+    assert actions[0] == "retention.hold_placed"
+    assert actions.count("retention.disposition_started") == 7
+    assert actions.count("retention.disposal_signed") == 1  # the director's, before legal's
+    assert actions.count("retention.disposal_approved") == 7
+    assert actions.count("retention.destroyed") == 7
+    assert len(actions) == 23

@@ -279,6 +279,34 @@ class LegalHold:
                 "released", f"an instant at or after placed ({self.placed})", self.released
             )
 
+    @classmethod
+    def place(
+        cls,
+        id: str,
+        matter: str,
+        *,
+        at: datetime,
+        actor: str,
+        records: Iterable[str] = (),
+        classes: Iterable[str] = (),
+        metadata: Mapping[str, str] | None = None,
+    ) -> tuple[LegalHold, Event]:
+        """A hold placed at ``at`` by ``actor``, and the event that records it."""
+        hold = cls(id, matter, placed=at, records=records, classes=classes, metadata=metadata or {})
+        event = event_of(
+            actor,
+            "retention.hold_placed",
+            hold.id,
+            hold.placed,
+            {
+                "matter": hold.matter,
+                "records": list(hold.records),
+                "classes": list(hold.classes),
+                "metadata": dict(hold.metadata),
+            },
+        )
+        return hold, event
+
     def active(self, at: datetime) -> bool:
         """Whether the hold is in force at ``at``."""
         at = require_aware(at, "at")

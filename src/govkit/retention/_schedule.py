@@ -273,8 +273,10 @@ class RetentionSchedule:
         Columns: ``class`` and ``period`` (e.g. ``5 years``) are required;
         ``trigger``, ``cutoff`` (``month``, ``quarter``, ``year``),
         ``year_end_month``, ``action``, ``retain`` (``yes``/``no``), ``lock``,
-        ``access_roles`` and ``flags`` (separated by ``;``), ``naming`` (a
-        template) and ``description`` are optional.
+        ``access_roles`` and ``flags`` (separated by ``;``), ``applies_to``
+        (empty: a label; ``*``: every record; ``key=value; key=value``),
+        ``naming`` (a template), ``naming_patterns`` (``field=regex;
+        field=regex``) and ``description`` are optional.
 
         Raises:
             DeserializationError: one entry per bad cell, naming ``source``,

@@ -31,6 +31,7 @@ COLUMNS = (
     "flags",
     "applies_to",
     "naming",
+    "naming_patterns",
     "description",
 )
 _REQUIRED = ("class", "period")
@@ -83,9 +84,25 @@ _READERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "access_roles": ("access_roles", _list),
     "flags": ("flags", _list),
     "applies_to": ("applies_to", _selector),
-    "naming": ("naming", NamingRule),
     "description": ("description", str),
 }
+
+
+def _naming(template: str, patterns: str) -> NamingRule | None:
+    """A naming rule from its template and ``field=regex; field=regex`` patterns."""
+    if not template:
+        if patterns:
+            raise InvalidDefinitionError(
+                "naming_patterns", "empty without a naming template", patterns
+            )
+        return None
+    pairs = {}
+    for part in _list(patterns):
+        field, sep, regex = part.partition("=")  # a regex may itself contain '='
+        if not sep or not field.strip() or not regex.strip():
+            raise InvalidDefinitionError("naming_patterns", "'field=regex; field=regex'", patterns)
+        pairs[field.strip()] = regex.strip()
+    return NamingRule(template, patterns=pairs)
 
 
 def _header_problems(header: list[str]) -> list[str]:
@@ -136,6 +153,11 @@ def classes_from_csv(text: str, *, source: str) -> list[RecordClass]:
             except InvalidDefinitionError as exc:
                 bad.append(FieldError(f"{where}, column {column}", _why(exc)))
         try:
+            parts["naming"] = _naming(row.get("naming", ""), row.get("naming_patterns", ""))
+        except InvalidDefinitionError as exc:
+            column = "naming_patterns" if exc.field == "naming_patterns" else "naming"
+            bad.append(FieldError(f"{where}, column {column}", _why(exc)))
+        try:
             parts["cutoff"] = _cutoff(row.get("cutoff", ""), row.get("year_end_month", ""))
         except InvalidDefinitionError as exc:
             column = "year_end_month" if "year_end_month" in exc.field else "cutoff"
@@ -177,12 +199,6 @@ def classes_to_csv(classes: Iterable[RecordClass]) -> str:
                 "*" if not c.applies_to else "; ".join(f"{k}={v}" for k, v in c.applies_to.items())
             )
         )
-        if c.naming is not None and c.naming.patterns:
-            raise InvalidDefinitionError(
-                f"{c.name}.naming.patterns",
-                "no patterns (a CSV cell holds the template only)",
-                dict(c.naming.patterns),
-            )
         writer.writerow(
             [
                 c.name,
@@ -197,6 +213,7 @@ def classes_to_csv(classes: Iterable[RecordClass]) -> str:
                 "; ".join(c.flags),
                 selector,
                 c.naming.template if c.naming else "",
+                "; ".join(f"{k}={v}" for k, v in c.naming.patterns.items()) if c.naming else "",
                 c.description,
             ]
         )
