@@ -133,6 +133,13 @@ class Cutoff:
         year = day.year + (month - 1) // 12
         return _last_day(year, (month - 1) % 12 + 1)
 
+    def phrase(self) -> str:
+        """E.g. ``"the end of the fiscal year (ending in September)"``."""
+        if self.every == "month" or self.year_end_month == 12:
+            return f"the end of the {self.every}"
+        name = calendar.month_name[self.year_end_month]
+        return f"the end of the fiscal {self.every} (ending in {name})"
+
     def __str__(self) -> str:
         if self.every == "month" or self.year_end_month == 12:
             return f"end of {self.every}"
@@ -279,9 +286,10 @@ class RecordClass:
         """One line: period, trigger, cutoff and action, e.g. for explanations."""
         start = {"created": "creation", "modified": "last change"}.get(self.trigger)
         start = start or f"event {self.event!r}"
-        cut = f", cut off at {self.cutoff}" if self.cutoff else ""
+        if self.cutoff:
+            start = f"{self.cutoff.phrase()} of {start}"
         keep = "keep" if self.retain else "delete after"
         then = (
             f", then {self.action.value}" if self.retain and self.action is not Action.NONE else ""
         )
-        return f"{keep} {self.period} from {start}{cut}{then}"
+        return f"{keep} {self.period} from {start}{then}"

@@ -67,6 +67,7 @@ class RetentionDecision:
         status: Where the record stands.
         keep_until: The last day a retaining class (or the record's lock)
             keeps it; ``None`` when nothing retains it or an event is unknown.
+        kept_by: The class (or the lock's class) behind ``keep_until``.
         dispose_after: The last day before disposition may happen, the later
             of ``keep_until`` and the winning disposal date; ``None`` while
             an event is unknown.
@@ -86,6 +87,7 @@ class RetentionDecision:
 
     status: RetentionStatus
     keep_until: date | None
+    kept_by: str | None
     dispose_after: date | None
     action: Action | None
     governing_class: str | None
@@ -115,9 +117,7 @@ class RetentionDecision:
             ends = f" -> {o.ends}" if o.ends else ""
             lines.append(f"- {o.record_class} ({o.inclusion}): {o.summary}; {when}{ends}")
         if len(self.outcomes) > 1 and self.dispose_after is not None:
-            keeper = (
-                f" ({self.governing_class!r} until {self.keep_until})" if self.keep_until else ""
-            )
+            keeper = f" ({self.kept_by!r} until {self.keep_until})" if self.keep_until else ""
             action = self.action.value if self.action else "-"
             lines.append(
                 f"precedence: retention wins over deletion, the longest retention wins{keeper}; "

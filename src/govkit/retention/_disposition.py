@@ -25,7 +25,7 @@ from govkit.errors import (
 )
 from govkit.retention._class import Action, LockMode
 from govkit.retention._decision import RetentionDecision, RetentionStatus
-from govkit.retention._record import LegalHold, Record, event_of, require_bypass
+from govkit.retention._record import LegalHold, Record, RetentionLock, event_of, require_bypass
 
 if TYPE_CHECKING:
     from govkit.approvals import ApprovalRequest
@@ -133,6 +133,8 @@ class Disposition:
     keep_until: date | None
     dispose_after: date
     record_sha256: str
+    classes: tuple[str, ...]
+    record_lock: RetentionLock | None
     required_approvals: int
     approved_by: tuple[str, ...]
     early: bool
@@ -176,6 +178,13 @@ class Disposition:
             raise InvalidDefinitionError(
                 "required_approvals", "a whole number >= 1", required_approvals
             )
+        explicit = {o.record_class for o in decision.outcomes if o.inclusion == "explicit"}
+        if explicit != set(record.classes):
+            raise InvalidDefinitionError(
+                "decision",
+                f"the decision on record {record.id!r} (classes {sorted(record.classes)})",
+                sorted(explicit),
+            )
         status = decision.status
         events: list[Event] = []
         due = status in (RetentionStatus.DUE_FOR_REVIEW, RetentionStatus.DUE_FOR_DISPOSAL)
@@ -213,6 +222,8 @@ class Disposition:
             keep_until=decision.keep_until,
             dispose_after=decision.dispose_after,
             record_sha256=record.metadata_sha256(),
+            classes=tuple(o.record_class for o in decision.outcomes),
+            record_lock=record.lock,
             required_approvals=required_approvals,
             approved_by=(),
             early=early and status is RetentionStatus.RETAIN,
@@ -329,8 +340,12 @@ class Disposition:
         """
         at = self._at(at)
         _fire("extend", self.state)
-        if isinstance(until, datetime) or not isinstance(until, date) or until <= at.date():
-            raise InvalidDefinitionError("until", f"a date after {at.date()}", until)
+        if (
+            isinstance(until, datetime)
+            or not isinstance(until, date)
+            or until <= self.dispose_after
+        ):
+            raise InvalidDefinitionError("until", f"a date after {self.dispose_after}", until)
         decision = matrix.check(actor, APPROVE, self.record_class, scope=scope, at=at)
         if not decision:
             raise NotPermittedError(actor, f"extend the retention of {self.record_id!r}", decision)
@@ -364,11 +379,16 @@ class Disposition:
         at = self._at(at)
         done = _DONE.get(self.action, "transferred")
         _fire({"destroyed": "destroy", "archived": "archive"}.get(done, "transfer"), self.state)
-        if record.id != self.record_id or record.metadata_sha256() != self.record_sha256:
+        if (
+            record.id != self.record_id
+            or record.metadata_sha256() != self.record_sha256
+            or record.lock != self.record_lock
+        ):
             raise ConflictError(
-                f"record {record.id!r} changed since its disposition started; evaluate it again"
+                f"record {record.id!r} (or its lock) changed since its disposition started; "
+                "evaluate it again"
             )
-        held = sorted(h.id for h in holds if h.active(at) and h.covers(record))
+        held = sorted(h.id for h in holds if h.active(at) and h.covers(record, self.classes))
         if held:
             raise InvalidTransitionError(
                 "on_hold", f"dispose of {record.id!r} (holds {', '.join(held)})"

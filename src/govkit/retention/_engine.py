@@ -64,6 +64,7 @@ class _Timeline:
         "dispose_after",
         "governing_class",
         "keep_until",
+        "kept_by",
         "last_ordinal",
         "lock",
         "outcomes",
@@ -75,6 +76,7 @@ class _Timeline:
         *,
         outcomes: tuple[ClassOutcome, ...],
         keep_until: date | None,
+        kept_by: str | None,
         dispose_after: date | None,
         action: Action | None,
         governing_class: str | None,
@@ -84,6 +86,7 @@ class _Timeline:
     ) -> None:
         self.outcomes = outcomes
         self.keep_until = keep_until
+        self.kept_by = kept_by
         self.dispose_after = dispose_after
         self.last_ordinal = dispose_after.toordinal() if dispose_after else None
         self.action = action
@@ -268,6 +271,7 @@ class Engine:
         return _Timeline(
             outcomes=tuple(outcomes),
             keep_until=keep_until,
+            kept_by=keep.record_class if keep else None,
             dispose_after=dispose_after,
             action=disposal.action if disposal else Action.NONE,
             governing_class=governing,
@@ -334,18 +338,21 @@ class Engine:
         status: RetentionStatus,
     ) -> RetentionDecision:
         keep_until = timeline.keep_until
+        kept_by = timeline.kept_by
         dispose_after = timeline.dispose_after
         governing = timeline.governing_class
         if record_lock is not None and dispose_after is not None:
             # A locked record never gets a shorter retention, whatever the schedule says now.
             if keep_until is None or record_lock.until > keep_until:
                 keep_until = record_lock.until
+                kept_by = record_lock.record_class
             if record_lock.until > dispose_after:
                 dispose_after = record_lock.until
                 governing = record_lock.record_class
         return RetentionDecision(
             status=status,
             keep_until=keep_until,
+            kept_by=kept_by,
             dispose_after=dispose_after,
             action=timeline.action,
             governing_class=governing,

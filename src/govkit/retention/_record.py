@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from govkit._enums import to_enum
 from govkit._time import require_aware
 from govkit.audit import Event
 from govkit.errors import InvalidDefinitionError, NotPermittedError
@@ -67,9 +68,16 @@ def _metadata(value: Mapping[str, str]) -> dict[str, str]:
     return dict(value)
 
 
-def _mode(_instance: object, _attribute: attrs.Attribute[LockMode], value: object) -> None:
-    if value not in (LockMode.GOVERNANCE, LockMode.COMPLIANCE):
-        raise InvalidDefinitionError("lock.mode", "governance or compliance", value)
+def _mode(value: object) -> LockMode:
+    mode = to_enum(LockMode, value, "lock.mode")
+    if mode is LockMode.NONE:
+        raise InvalidDefinitionError("lock.mode", "'governance' or 'compliance'", value)
+    return mode
+
+
+def _version(_instance: object, _attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidDefinitionError("lock.schedule_version", "a whole number >= 1", value)
 
 
 def _day(_instance: object, attribute: attrs.Attribute[date], value: object) -> None:
@@ -92,10 +100,10 @@ class RetentionLock:
         schedule_version: The schedule version that locked it.
     """
 
-    mode: LockMode = attrs.field(validator=_mode)
+    mode: LockMode = attrs.field(converter=_mode)
     until: date = attrs.field(validator=_day)
     record_class: str = attrs.field(kw_only=True, validator=_id)
-    schedule_version: int = attrs.field(kw_only=True)
+    schedule_version: int = attrs.field(kw_only=True, validator=_version)
 
     def covers(self, other: RetentionLock | None) -> bool:
         """Whether this lock is at least as long and as firm as ``other``."""
