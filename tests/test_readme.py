@@ -15,7 +15,7 @@ PROMISE = re.compile(r"#\s*(.+?)(?::\s.*|\s+\(R-[A-Z]+-\d+\))?$")
 def test_readme_examples_print_what_their_comments_promise() -> None:
     """Each README code block runs (in order, sharing names) and prints what its comments say."""
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     namespace: dict[str, object] = {}
     promised: list[str] = []
     printed: list[str] = []
@@ -29,4 +29,4 @@ def test_readme_examples_print_what_their_comments_promise() -> None:
             exec(compile(source, str(README), "exec"), namespace)
         printed += out.getvalue().splitlines()
     assert printed == promised
-    assert len(promised) == 7
+    assert len(promised) == 10
