@@ -767,7 +767,7 @@ def print_retention(log: AuditLog, matrix: RoleMatrix, signatures: list[Signatur
         contract_due = decision.disposal_class == "contracts"
         reviewers = ("zhao", "zhou") if contract_due else ("zhao",)
         disposition, events = Disposition.start(
-            record, decision, at=NIGHTLY, required_approvals=len(reviewers)
+            record, schedule, at=NIGHTLY, holds=[hold], required_approvals=len(reviewers)
         )
         log.extend(events)
         if contract_due:

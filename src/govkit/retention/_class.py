@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from enum import Enum
-from typing import Literal
 
 import attrs
 
@@ -22,6 +21,7 @@ __all__ = [
     "LockMode",
     "RecordClass",
     "check_name",
+    "check_trigger",
     "names",
 ]
 
@@ -91,12 +91,12 @@ def _last_day(year: int, month: int) -> date:
 
 def _every(_instance: object, _attribute: attrs.Attribute[str], value: object) -> None:
     if value not in _STEPS:
-        raise InvalidDefinitionError("cutoff.every", "one of 'month', 'quarter', 'year'", value)
+        raise InvalidDefinitionError("every", "one of 'month', 'quarter', 'year'", value)
 
 
 def _month(_instance: object, _attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-        raise InvalidDefinitionError("cutoff.year_end_month", "a month from 1 to 12", value)
+        raise InvalidDefinitionError("year_end_month", "a month from 1 to 12", value)
 
 
 @attrs.frozen
@@ -114,13 +114,15 @@ class Cutoff:
     (datetime.date(2021, 9, 30), datetime.date(2020, 9, 30))
     """
 
-    every: Literal["month", "quarter", "year"] = attrs.field(validator=_every)
+    # Typed str, not a Literal, so that loading a bad word reaches the validator
+    # and its error names the field and the choices.
+    every: str = attrs.field(validator=_every)
     year_end_month: int = attrs.field(default=12, kw_only=True, validator=_month)
 
     def __attrs_post_init__(self) -> None:
         if self.every == "month" and self.year_end_month != 12:
             raise InvalidDefinitionError(
-                "cutoff.year_end_month",
+                "year_end_month",
                 "12 (the default) for a monthly cutoff",
                 self.year_end_month,
             )
@@ -152,7 +154,8 @@ def _period(_instance: object, _attribute: attrs.Attribute[Period], value: objec
         raise InvalidDefinitionError("period", "a calendar Period such as Period(years=5)", value)
 
 
-def _trigger(_instance: object, _attribute: attrs.Attribute[str], value: object) -> None:
+def check_trigger(value: object) -> None:
+    """Refuse anything but ``created``, ``modified`` or ``event:<name>``."""
     if value in ("created", "modified"):
         return
     if not isinstance(value, str) or not _EVENT.match(value):
@@ -223,8 +226,8 @@ class RecordClass:
     corresponding day (``2024-02-29`` + 5 years = ``2029-02-28``; a month
     later than ``2023-01-31`` is ``2023-02-28``, two months later
     ``2023-03-31``: always from the trigger, never step by step). After a
-    cutoff the period runs in whole months from the day after it, so it ends
-    on a month end (``2023-06-30`` + 6 months = ``2023-12-31``).
+    cutoff the period runs from the day after it, so whole years and months
+    end on a month end (``2023-06-30`` + 6 months = ``2023-12-31``).
 
     >>> signatures = RecordClass("signature-records", Period(years=5))
     >>> signatures.ends(date(2024, 2, 29))
@@ -233,7 +236,9 @@ class RecordClass:
 
     name: str = attrs.field(validator=_class_name)
     period: Period = attrs.field(validator=_period)
-    trigger: str = attrs.field(default="created", kw_only=True, validator=_trigger)
+    trigger: str = attrs.field(
+        default="created", kw_only=True, validator=lambda _i, _a, v: check_trigger(v)
+    )
     cutoff: Cutoff | None = attrs.field(default=None, kw_only=True)
     action: Action = attrs.field(default=Action.DESTROY, kw_only=True, converter=_action)
     retain: bool = attrs.field(default=True, kw_only=True)

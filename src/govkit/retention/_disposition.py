@@ -24,11 +24,12 @@ from govkit.errors import (
     NotPermittedError,
 )
 from govkit.retention._class import Action, LockMode
-from govkit.retention._decision import RetentionDecision, RetentionStatus
+from govkit.retention._decision import RetentionStatus
 from govkit.retention._record import LegalHold, Record, RetentionLock, event_of, require_bypass
 
 if TYPE_CHECKING:
     from govkit.approvals import ApprovalRequest
+    from govkit.retention._schedule import RetentionSchedule
     from govkit.roles import RoleMatrix
 
 __all__ = ["DestructionCertificate", "Disposition"]
@@ -147,29 +148,30 @@ class Disposition:
     def start(
         cls,
         record: Record,
-        decision: RetentionDecision,
+        schedule: RetentionSchedule,
         *,
         at: datetime,
+        holds: Iterable[LegalHold] = (),
         actor: str = "system",
         required_approvals: int = 1,
         early: bool = False,
         matrix: RoleMatrix | None = None,
-        scope: str = "",
+        scope: str | None = None,
     ) -> tuple[Disposition, list[Event]]:
-        """Open the disposition of ``record``, which ``decision`` (its latest verdict) found due.
+        """Open the disposition of ``record``, which ``schedule`` must find due at ``at``.
 
-        ``early=True`` starts a record that is still retained: refused under
-        a compliance lock; otherwise the actor needs ``bypass_governance`` on
-        ``retention`` in the role matrix, and the bypass is an event.
+        The schedule evaluates the record here (with ``holds``), so the
+        disposition always rests on the record's own verdict. ``early=True``
+        starts a record that is still retained: refused while a compliance
+        lock is in force; otherwise the actor needs ``bypass_governance`` on
+        ``retention`` in ``scope`` of the role matrix, and the bypass is an event.
 
         Raises:
             InvalidTransitionError: the record is on hold, waiting for its
-                event, or (without ``early``) not due.
+                event, expired with nothing to do, or (without ``early``) not due.
             NotPermittedError: an early start the lock or the matrix forbids.
         """
         at = require_aware(at, "at")
-        if not isinstance(decision, RetentionDecision):
-            raise InvalidDefinitionError("decision", "a RetentionDecision", decision)
         if isinstance(required_approvals, bool) or not isinstance(required_approvals, int):
             raise InvalidDefinitionError(
                 "required_approvals", "a whole number >= 1", required_approvals
@@ -178,13 +180,11 @@ class Disposition:
             raise InvalidDefinitionError(
                 "required_approvals", "a whole number >= 1", required_approvals
             )
-        explicit = {o.record_class for o in decision.outcomes if o.inclusion == "explicit"}
-        if explicit != set(record.classes):
-            raise InvalidDefinitionError(
-                "decision",
-                f"the decision on record {record.id!r} (classes {sorted(record.classes)})",
-                sorted(explicit),
-            )
+        from govkit.retention._schedule import RetentionSchedule
+
+        if not isinstance(schedule, RetentionSchedule):
+            raise InvalidDefinitionError("schedule", "a RetentionSchedule", schedule)
+        decision = schedule.evaluate(record, at=at, holds=holds)
         status = decision.status
         events: list[Event] = []
         due = status in (RetentionStatus.DUE_FOR_REVIEW, RetentionStatus.DUE_FOR_DISPOSAL)
@@ -194,11 +194,11 @@ class Disposition:
         assert decision.dispose_after is not None  # due or retained: dates are known
         assert decision.action is not None
         if status is RetentionStatus.RETAIN:
-            mode = decision.lock.mode if decision.lock else LockMode.GOVERNANCE
+            lock = decision.lock
+            in_force = lock is not None and lock.until >= schedule.local_date(at)
+            mode = lock.mode if lock is not None and in_force else LockMode.GOVERNANCE
             what = f"dispose of record {record.id!r} before {decision.due_on}"
-            if mode is not LockMode.COMPLIANCE and matrix is None:
-                raise NotPermittedError(actor, what, "an early disposal needs the role matrix")
-            require_bypass(mode, actor=actor, what=what, at=at, matrix=matrix, scope=scope)  # type: ignore[arg-type]  # compliance refuses before using it
+            require_bypass(mode, actor=actor, what=what, at=at, matrix=matrix, scope=scope)
             events.append(
                 event_of(
                     actor,
@@ -282,12 +282,15 @@ class Disposition:
         return self._signed((*self.approved_by, actor), at, actor, comment)
 
     def approve_by(
-        self, request: ApprovalRequest, *, at: datetime
+        self, request: ApprovalRequest, *, at: datetime, matrix: RoleMatrix, scope: str
     ) -> tuple[Disposition, list[Event]]:
         """Approve through a finished approval chain (multi-stage review).
 
         ``request`` must be approved and its subject must name this record
-        (``{"record_id": ...}``); its approvers become this disposition's.
+        (``{"record_id": ...}``). Its approvers in the final round count as
+        this disposition's reviewers, so each must also be allowed
+        ``approve_disposal`` on the record class; together with earlier
+        approvals they must reach ``required_approvals``.
         """
         at = self._at(at)
         _fire("sign", self.state)
@@ -298,8 +301,13 @@ class Disposition:
                 "request.subject.record_id", repr(self.record_id), request.subject.get("record_id")
             )
         signers = [s.actor for sigs in request.valid_approvals().values() for s in sigs]
+        for signer in dict.fromkeys(signers):
+            decision = matrix.check(signer, APPROVE, self.record_class, scope=scope, at=at)
+            if not decision:
+                what = f"approve the disposal of {self.record_id!r} (request {request.id})"
+                raise NotPermittedError(signer, what, decision)
         approvers = tuple(dict.fromkeys((*self.approved_by, *signers)))
-        return self._signed(approvers, at, "system", f"approval request {request.id}", needed=1)
+        return self._signed(approvers, at, "system", f"approval request {request.id}")
 
     def _signed(
         self,
@@ -307,9 +315,8 @@ class Disposition:
         at: datetime,
         actor: str,
         comment: str,
-        needed: int | None = None,
     ) -> tuple[Disposition, list[Event]]:
-        enough = len(approvers) >= (needed or self.required_approvals)
+        enough = len(approvers) >= self.required_approvals
         state = _fire("approve" if enough else "sign", self.state)
         changed = attrs.evolve(
             self, state=state, approved_by=approvers, updated_at=at, version=self.version + 1

@@ -233,7 +233,11 @@ class Engine:
         unknown = [o for o in retaining if o.ends is None]
         keep: ClassOutcome | None = None
         if retaining and not unknown:
-            keep = max(retaining, key=lambda o: (o.ends, -_RANK[o.inclusion], o.record_class))
+            longest = max(o.ends for o in retaining)  # type: ignore[type-var]  # none unknown here
+            keep = min(
+                (o for o in retaining if o.ends == longest),
+                key=lambda o: (_RANK[o.inclusion], o.record_class),
+            )
         # 3-4. For the disposal, explicit beats implicit; then the shortest wins.
         # Retain-only classes (action "none") take no part: they dispose of nothing.
         disposing = [o for o in outcomes if o.action is not _DONE]

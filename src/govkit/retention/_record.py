@@ -244,12 +244,22 @@ def event_of(actor: str, action: str, subject: str, at: datetime, data: dict[str
 
 
 def require_bypass(
-    mode: LockMode, *, actor: str, what: str, at: datetime, matrix: RoleMatrix, scope: str
+    mode: LockMode,
+    *,
+    actor: str,
+    what: str,
+    at: datetime,
+    matrix: RoleMatrix | None,
+    scope: str | None,
 ) -> None:
-    """Refuse under compliance; under governance, demand the bypass permission."""
+    """Refuse under compliance; otherwise demand the bypass permission in ``scope``."""
     if mode is LockMode.COMPLIANCE:
         raise NotPermittedError(
             actor, what, "it is under a compliance lock: nobody may shorten it or dispose early"
+        )
+    if matrix is None or scope is None:
+        raise NotPermittedError(
+            actor, what, "a governance bypass is checked in a role matrix: pass matrix and scope"
         )
     decision = matrix.check(actor, BYPASS[0], BYPASS[1], scope=scope, at=at)
     if not decision:

@@ -10,7 +10,7 @@ import attrs
 
 from govkit._time import require_aware, zone
 from govkit.audit import Event
-from govkit.errors import InvalidDefinitionError, NotPermittedError, UnknownNameError
+from govkit.errors import InvalidDefinitionError, UnknownNameError
 from govkit.retention._class import LockMode, RecordClass, check_name, lock_rank
 from govkit.retention._decision import RetentionDecision
 from govkit.retention._engine import Engine
@@ -114,6 +114,10 @@ class RetentionSchedule:
             seen.add(record_class.name)
         object.__setattr__(self, "_engine", Engine(self))
 
+    def local_date(self, at: datetime) -> date:
+        """The date of ``at`` in the schedule's time zone (periods count in whole dates)."""
+        return self._engine.day(require_aware(at, "at"))
+
     def record_class(self, name: str) -> RecordClass:
         """The class called ``name``.
 
@@ -208,7 +212,7 @@ class RetentionSchedule:
         actor: str,
         at: datetime,
         matrix: RoleMatrix | None = None,
-        scope: str = "",
+        scope: str | None = None,
     ) -> tuple[RetentionSchedule, list[Event]]:
         """Replace this schedule by ``new``, refusing what its locks forbid.
 
@@ -232,16 +236,18 @@ class RetentionSchedule:
                 "new.version", f"a version above {self.version}", new.version
             )
         events: list[Event] = []
-        for old in self.classes:
+        moved = None
+        if new.timezone != self.timezone:
+            # Local dates move with the zone: a record's period may start a day earlier.
+            moved = f"the time zone changed from {self.timezone} to {new.timezone}"
+        for old in sorted(self.classes, key=lambda c: -lock_rank(c.lock)):  # compliance first
             if old.lock is LockMode.NONE:
                 continue
-            why = shortens(old, new._engine.by_name.get(old.name))
+            why = moved or shortens(old, new._engine.by_name.get(old.name))
             if why is None:
                 continue
             what = f"shorten retention class {old.name!r} ({why})"
-            if old.lock is LockMode.GOVERNANCE and matrix is None:
-                raise NotPermittedError(actor, what, "a governance bypass needs the role matrix")
-            require_bypass(old.lock, actor=actor, what=what, at=at, matrix=matrix, scope=scope)  # type: ignore[arg-type]  # checked above for governance; compliance refuses first
+            require_bypass(old.lock, actor=actor, what=what, at=at, matrix=matrix, scope=scope)
             events.append(
                 event_of(
                     actor,

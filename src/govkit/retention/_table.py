@@ -11,9 +11,10 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from govkit._enums import to_enum
 from govkit.calendar import Period, format_duration, parse_duration
 from govkit.errors import DeserializationError, FieldError, InvalidDefinitionError
-from govkit.retention._class import Cutoff, RecordClass
+from govkit.retention._class import Action, Cutoff, LockMode, RecordClass, check_trigger
 from govkit.retention._naming import NamingRule
 
 __all__ = ["COLUMNS", "classes_from_csv", "classes_to_csv"]
@@ -75,12 +76,17 @@ def _month(text: str) -> int:
     return int(text)
 
 
+def _trigger(text: str) -> str:
+    check_trigger(text)
+    return text
+
+
 _READERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "period": ("period", _period),
-    "trigger": ("trigger", str),
-    "action": ("action", str),
+    "trigger": ("trigger", _trigger),
+    "action": ("action", lambda text: to_enum(Action, text, "action")),
     "retain": ("retain", _retain),
-    "lock": ("lock", str),
+    "lock": ("lock", lambda text: to_enum(LockMode, text, "lock")),
     "access_roles": ("access_roles", _list),
     "flags": ("flags", _list),
     "applies_to": ("applies_to", _selector),
@@ -155,7 +161,8 @@ def classes_from_csv(text: str, *, source: str) -> list[RecordClass]:
         try:
             parts["naming"] = _naming(row.get("naming", ""), row.get("naming_patterns", ""))
         except InvalidDefinitionError as exc:
-            column = "naming_patterns" if exc.field == "naming_patterns" else "naming"
+            in_patterns = exc.field == "naming_patterns" or exc.field.startswith("patterns")
+            column = "naming_patterns" if in_patterns else "naming"
             bad.append(FieldError(f"{where}, column {column}", _why(exc)))
         try:
             parts["cutoff"] = _cutoff(row.get("cutoff", ""), row.get("year_end_month", ""))
@@ -183,7 +190,25 @@ def _cutoff(every: str, month: str) -> Cutoff | None:
         if month:
             raise InvalidDefinitionError("year_end_month", "empty without a cutoff", month)
         return None
-    return Cutoff(every, year_end_month=_month(month)) if month else Cutoff(every)  # type: ignore[arg-type]  # Cutoff checks the word
+    return Cutoff(every, year_end_month=_month(month)) if month else Cutoff(every)
+
+
+def _fits_cells(c: RecordClass) -> None:
+    """Refuse what a ';'-separated cell cannot hold (the table would not read back)."""
+    listed = {
+        "access_roles": c.access_roles,
+        "flags": c.flags,
+        "applies_to": [f"{k}={v}" for k, v in (c.applies_to or {}).items()],
+        "naming.patterns": list(c.naming.patterns.values()) if c.naming else [],
+    }
+    for field, values in listed.items():
+        for value in values:
+            if ";" in value:
+                raise InvalidDefinitionError(
+                    f"{c.name}.{field}",
+                    "no ';' in a value written to CSV (use TOML or JSON)",
+                    value,
+                )
 
 
 def classes_to_csv(classes: Iterable[RecordClass]) -> str:
@@ -192,6 +217,7 @@ def classes_to_csv(classes: Iterable[RecordClass]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for c in classes:
+        _fits_cells(c)
         selector = (
             ""
             if c.applies_to is None
