@@ -32,6 +32,15 @@ _RANK = {"explicit": 0, "scoped": 1, "org-wide": 2}
 _ACTION_ORDER = {Action.REVIEW: 0, Action.TRANSFER: 1, Action.ARCHIVE: 2, Action.DESTROY: 3}
 _DONE = Action.NONE
 _CACHE_LIMIT = 65_536
+_STATUSES = (
+    RetentionStatus.ON_HOLD,
+    RetentionStatus.AWAITING_EVENT,
+    RetentionStatus.RETAIN,
+    RetentionStatus.DUE_FOR_REVIEW,
+    RetentionStatus.EXPIRED,
+    RetentionStatus.DUE_FOR_DISPOSAL,
+)
+_ON_HOLD, _AWAITING, _RETAIN, _REVIEW, _EXPIRED, _DISPOSAL = range(6)
 _CREATED = "created"
 
 
@@ -213,9 +222,11 @@ class Engine:
             start = days[slot]
             end = None
             if start is not None:
-                end = ends.get((record_class.name, start))
+                # With a cutoff, every day of a year (quarter, month) ends alike.
+                anchor = record_class.cutoff.apply(start) if record_class.cutoff else start
+                end = ends.get((record_class.name, anchor))
                 if end is None:
-                    end = ends[(record_class.name, start)] = record_class.ends(start)
+                    end = ends[(record_class.name, anchor)] = record_class.ends(start)
             outcomes.append(
                 ClassOutcome(
                     record_class=record_class.name,
@@ -313,22 +324,23 @@ class Engine:
         last = timeline.last_ordinal
         if record_lock is not None and last is not None:
             last = max(last, record_lock.until.toordinal())
+        # Small ints, not enum members, in the cache key: Enum.__hash__ is Python code.
         if holds:
-            status = RetentionStatus.ON_HOLD
+            code = _ON_HOLD
         elif last is None:
-            status = RetentionStatus.AWAITING_EVENT
+            code = _AWAITING
         elif today <= last:
-            status = RetentionStatus.RETAIN
+            code = _RETAIN
         elif timeline.action is Action.REVIEW:
-            status = RetentionStatus.DUE_FOR_REVIEW
+            code = _REVIEW
         elif timeline.action is _DONE:
-            status = RetentionStatus.EXPIRED
+            code = _EXPIRED
         else:
-            status = RetentionStatus.DUE_FOR_DISPOSAL
-        key = (timeline, record_lock, holds, status)
+            code = _DISPOSAL
+        key = (timeline, record_lock, holds, code)
         found = self.decisions.get(key)
         if found is None:
-            found = self._decision(timeline, record_lock, holds, status)
+            found = self._decision(timeline, record_lock, holds, _STATUSES[code])
             if len(self.decisions) >= _CACHE_LIMIT:
                 self.decisions.clear()
             self.decisions[key] = found
@@ -423,6 +435,30 @@ class Engine:
         holds = self.holds_on(record, plan, by_id, selecting) if by_id or selecting else ()
         return self.decision(timeline, record.lock, holds, today)
 
+    def single(
+        self, record: Record, today: int, holds: Iterable[LegalHold], at: datetime
+    ) -> RetentionDecision:
+        """One record: the holds are checked against it directly, without an index."""
+        plan = self.plan(record)
+        if record.events:
+            self.check_events(record)
+        timeline = self.timeline(plan, self.trigger_days(plan, record))
+        held: tuple[str, ...] = ()
+        if holds:
+            if isinstance(holds, LegalHold):
+                raise InvalidDefinitionError("holds", "a list of LegalHold", holds)
+            found = set()
+            for i, hold in enumerate(holds):
+                if not isinstance(hold, LegalHold):
+                    raise InvalidDefinitionError(f"holds[{i}]", "a LegalHold", hold)
+                for name in hold.classes:
+                    if name not in self.by_name:
+                        raise UnknownNameError("record class", name)
+                if hold.active(at) and hold.covers(record, plan.names):
+                    found.add(hold.id)
+            held = tuple(sorted(found))
+        return self.decision(timeline, record.lock, held, today)
+
     def many(
         self,
         records: Iterable[Record],
@@ -432,41 +468,47 @@ class Engine:
     ) -> Iterator[RetentionDecision]:
         # The common record (labels only, created trigger, no events, no lock, not
         # held by id) is answered from a per-run memo keyed by its classes and its
-        # creation day; every other record takes the general path, which gives the
-        # same answer (tests compare the two).
+        # creation day, read from the record's own precomputed slots; every other
+        # record takes the general path, which gives the same answer (tests compare).
         zone = self.zone
         simple = not self.scoped and not selecting
-        memos: dict[tuple[str, ...], tuple[_Plan, dict[int, RetentionDecision]] | None] = {}
+        memos: dict[tuple[str, ...], dict[int, RetentionDecision] | None] = {}
         one = self.one
         for i, record in enumerate(records):
-            if type(record) is not Record and not isinstance(record, Record):
-                raise InvalidDefinitionError(f"records[{i}]", "a Record", record)
             try:
-                entry = memos[record.classes]
-            except KeyError:
-                entry = memos[record.classes] = self._fast(record, i) if simple else None
-            created = record.created
-            if entry and record.lock is None and not record.events and record.id not in by_id:
-                if created.tzinfo is zone:
-                    ordinal = created.toordinal()
-                else:
-                    ordinal = created.astimezone(zone).toordinal()
-                found = entry[1].get(ordinal)
-                if found is None:
-                    timeline = self.timeline(entry[0], (date.fromordinal(ordinal),))
-                    found = entry[1][ordinal] = self.decision(timeline, None, (), today)
-                yield found
-                continue
+                classes = record._plain
+            except AttributeError:
+                raise InvalidDefinitionError(f"records[{i}]", "a Record", record) from None
+            if classes is not None and (not by_id or record.id not in by_id):
+                try:
+                    memo = memos[classes]
+                except KeyError:
+                    memo = memos[classes] = self._memo(record, i) if simple else None
+                if memo is not None:
+                    if record._zone is zone:
+                        ordinal = record._ordinal
+                    else:
+                        ordinal = record.created.astimezone(zone).toordinal()
+                    found = memo.get(ordinal)
+                    if found is None:
+                        found = memo[ordinal] = self._simple(record, ordinal, today)
+                    yield found
+                    continue
             try:
                 yield one(record, today, by_id, selecting)
             except (InvalidDefinitionError, UnknownNameError) as exc:
                 exc.add_note(f"in records[{i}] (id {record.id!r})")
                 raise
 
-    def _fast(self, record: Record, i: int) -> tuple[_Plan, dict[int, RetentionDecision]] | None:
+    def _memo(self, record: Record, i: int) -> dict[int, RetentionDecision] | None:
+        """A per-run memo for the record's classes, if their plan is the simple kind."""
         try:
             plan = self.plan(record)
         except (InvalidDefinitionError, UnknownNameError) as exc:
             exc.add_note(f"in records[{i}] (id {record.id!r})")
             raise
-        return (plan, {}) if plan.created_only else None
+        return {} if plan.created_only else None
+
+    def _simple(self, record: Record, ordinal: int, today: int) -> RetentionDecision:
+        timeline = self.timeline(self.plan(record), (date.fromordinal(ordinal),))
+        return self.decision(timeline, None, (), today)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -141,6 +141,11 @@ class Record:
     )
     name: str | None = attrs.field(default=None, kw_only=True)
     lock: RetentionLock | None = attrs.field(default=None, kw_only=True)
+    # Read by the batch path of RetentionSchedule.evaluate_many: kept on the record
+    # itself so that a nightly run touches one object per record, not three.
+    _plain: tuple[str, ...] | None = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _zone: tzinfo | None = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _ordinal: int = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if self.modified is not None and self.modified < self.created:
@@ -149,6 +154,10 @@ class Record:
             )
         if self.lock is not None and not isinstance(self.lock, RetentionLock):
             raise InvalidDefinitionError("lock", "a RetentionLock or None", self.lock)
+        plain = self.classes if self.lock is None and not self.events else None
+        object.__setattr__(self, "_plain", plain)
+        object.__setattr__(self, "_zone", self.created.tzinfo)
+        object.__setattr__(self, "_ordinal", self.created.toordinal())
 
     def metadata_sha256(self) -> str:
         """SHA-256 of the record's canonical description (id, classes, dates, events, metadata).
@@ -286,8 +295,10 @@ class LegalHold:
     metadata: Mapping[str, str] = attrs.field(
         factory=dict, kw_only=True, converter=_metadata, hash=False
     )
+    _ids: frozenset[str] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_ids", frozenset(self.records))
         if not (self.records or self.classes or self.metadata):
             raise InvalidDefinitionError(
                 "records", "record ids, classes or metadata for the hold to cover", ()
@@ -336,7 +347,7 @@ class LegalHold:
         ``applicable`` is every class that applies to the record (labels and
         policies); by default the classes the record names.
         """
-        if record.id in self.records:
+        if record.id in self._ids:
             return True
         if not (self.classes or self.metadata):
             return False

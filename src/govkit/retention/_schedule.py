@@ -146,8 +146,7 @@ class RetentionSchedule:
         at = require_aware(at, "at")
         if not isinstance(record, Record):
             raise InvalidDefinitionError("record", "a Record", record)
-        by_id, selecting = engine.active_holds(holds, at) if holds else ({}, ())
-        return engine.one(record, engine.day(at).toordinal(), by_id, selecting)
+        return engine.single(record, engine.day(at).toordinal(), holds, at)
 
     def evaluate_many(
         self, records: Iterable[Record], *, at: datetime, holds: Iterable[LegalHold] = ()
