@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from govkit._time import zone
 from govkit.errors import InvalidDefinitionError, UnknownNameError
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from govkit.retention._schedule import RetentionSchedule
 
 __all__ = ["Engine"]
+
+V = TypeVar("V")
 
 _RANK = {"explicit": 0, "scoped": 1, "org-wide": 2}
 # On equal disposal dates the most careful action wins, so the result never
@@ -105,6 +107,14 @@ class _Timeline:
         self.lock = lock
 
 
+def _store(cache: dict[Any, V], key: object, value: V) -> V:
+    """Remember ``value`` under ``key``; a full cache is emptied first (bounded memory)."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def _later(a: RetentionLock | None, b: RetentionLock | None) -> RetentionLock | None:
     """One lock at least as long and as firm as both."""
     if a is None or b is None:
@@ -177,11 +187,7 @@ class Engine:
             raise InvalidDefinitionError(
                 "classes", "at least one class of the schedule that applies to the record", ()
             )
-        plan = _Plan(pairs)
-        if len(self.plans) >= _CACHE_LIMIT:
-            self.plans.clear()
-        self.plans[key] = plan
-        return plan
+        return _store(self.plans, key, _Plan(pairs))
 
     def check_events(self, record: Record) -> None:
         for name in record.events:
@@ -207,17 +213,12 @@ class Engine:
         key = (plan, days)
         found = self.timelines.get(key)
         if found is None:
-            found = self._timeline(plan, days)
-            if len(self.timelines) >= _CACHE_LIMIT:
-                self.timelines.clear()
-            self.timelines[key] = found
+            found = _store(self.timelines, key, self._timeline(plan, days))
         return found
 
     def _timeline(self, plan: _Plan, days: tuple[date | None, ...]) -> _Timeline:
         outcomes = []
         ends = self.ends
-        if len(ends) >= _CACHE_LIMIT:
-            ends.clear()
         for record_class, inclusion, slot in plan.entries:
             start = days[slot]
             end = None
@@ -226,7 +227,7 @@ class Engine:
                 anchor = record_class.cutoff.apply(start) if record_class.cutoff else start
                 end = ends.get((record_class.name, anchor))
                 if end is None:
-                    end = ends[(record_class.name, anchor)] = record_class.ends(start)
+                    end = _store(ends, (record_class.name, anchor), record_class.ends(start))
             outcomes.append(
                 ClassOutcome(
                     record_class=record_class.name,
@@ -340,10 +341,8 @@ class Engine:
         key = (timeline, record_lock, holds, code)
         found = self.decisions.get(key)
         if found is None:
-            found = self._decision(timeline, record_lock, holds, _STATUSES[code])
-            if len(self.decisions) >= _CACHE_LIMIT:
-                self.decisions.clear()
-            self.decisions[key] = found
+            made = self._decision(timeline, record_lock, holds, _STATUSES[code])
+            found = _store(self.decisions, key, made)
         return found
 
     def _decision(

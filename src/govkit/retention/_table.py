@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from govkit._enums import to_enum
+from govkit._tables import open_table
 from govkit.calendar import Period, format_duration, parse_duration
 from govkit.errors import DeserializationError, FieldError, InvalidDefinitionError
 from govkit.retention._class import Action, Cutoff, LockMode, RecordClass, check_trigger
@@ -111,29 +112,16 @@ def _naming(template: str, patterns: str) -> NamingRule | None:
     return NamingRule(template, patterns=pairs)
 
 
-def _header_problems(header: list[str]) -> list[str]:
-    problems = []
-    missing = [c for c in _REQUIRED if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    repeated = sorted({c for c in header if header.count(c) > 1})
-    if missing:
-        problems.append(f"missing column(s) {', '.join(missing)}")
-    if unknown:
-        problems.append(f"unknown column(s) {', '.join(unknown)}")
-    if repeated:
-        problems.append(f"repeated column(s) {', '.join(repeated)}")
-    return problems
-
-
 def classes_from_csv(text: str, *, source: str) -> list[RecordClass]:
     """Read record classes from CSV text; raise one error listing every bad cell."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [cell.strip() for cell in next(reader, [])]
-    problems = _header_problems(header)
-    if problems:
-        expected = f"expected {', '.join(COLUMNS)}; only class and period are required"
-        message = f"{'; '.join(problems)} ({expected})"
-        raise DeserializationError("RetentionSchedule", [FieldError(f"{source}: row 1", message)])
+    header, reader = open_table(
+        text,
+        source=source,
+        kind="RetentionSchedule",
+        columns=COLUMNS,
+        required=_REQUIRED,
+        note="only class and period are required",
+    )
     errors: list[FieldError] = []
     classes = []
     for row_number, cells in enumerate(reader, start=2):

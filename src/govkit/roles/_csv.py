@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal
 
+from govkit._tables import open_table
 from govkit.errors import DeserializationError, FieldError, InvalidDefinitionError
 from govkit.roles._model import Effect, Grant, parse_limit
 
@@ -24,22 +25,14 @@ _FILLED = ("role", "resource", "action")  # cells that may not be empty (no limi
 
 def grants_from_csv(text: str, *, source: str) -> list[Grant]:
     """Read grants from CSV text; raise one error listing every bad cell."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [cell.strip() for cell in next(reader, [])]
-    problems = []
-    missing = [c for c in _REQUIRED if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    repeated = sorted({c for c in header if header.count(c) > 1})
-    if missing:
-        problems.append(f"missing column(s) {', '.join(missing)}")
-    if unknown:
-        problems.append(f"unknown column(s) {', '.join(unknown)}")
-    if repeated:
-        problems.append(f"repeated column(s) {', '.join(repeated)}")
-    if problems:
-        expected = ", ".join(COLUMNS)
-        message = f"{'; '.join(problems)} (expected {expected}; effect is optional)"
-        raise DeserializationError("RoleMatrix", [FieldError(f"{source}: row 1", message)])
+    header, reader = open_table(
+        text,
+        source=source,
+        kind="RoleMatrix",
+        columns=COLUMNS,
+        required=_REQUIRED,
+        note="effect is optional",
+    )
     errors: list[FieldError] = []
     grants = []
     for row_number, cells in enumerate(reader, start=2):
