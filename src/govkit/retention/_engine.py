@@ -472,6 +472,8 @@ class Engine:
         zone = self.zone
         simple = not self.scoped and not selecting
         memos: dict[tuple[str, ...], dict[int, RetentionDecision] | None] = {}
+        last: tuple[str, ...] | None = None
+        memo: dict[int, RetentionDecision] | None = None
         one = self.one
         for i, record in enumerate(records):
             try:
@@ -479,10 +481,12 @@ class Engine:
             except AttributeError:
                 raise InvalidDefinitionError(f"records[{i}]", "a Record", record) from None
             if classes is not None and (not by_id or record.id not in by_id):
-                try:
-                    memo = memos[classes]
-                except KeyError:
-                    memo = memos[classes] = self._memo(record, i) if simple else None
+                if classes is not last:  # records share their classes tuple (interned)
+                    try:
+                        memo = memos[classes]
+                    except KeyError:
+                        memo = memos[classes] = self._memo(record, i) if simple else None
+                    last = classes
                 if memo is not None:
                     if record._zone is zone:
                         ordinal = record._ordinal
